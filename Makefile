@@ -1,0 +1,38 @@
+# The one interface: `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+INPUT ?= seeds
+WAREHOUSE ?= warehouse
+
+.PHONY: setup run test lint format bench eval clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(VENV)/bin/newswire run --input $(INPUT) --warehouse $(WAREHOUSE)
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check flows tests bench
+	$(VENV)/bin/ruff format --check flows tests bench
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff check --fix flows tests bench
+	$(VENV)/bin/ruff format flows tests bench
+
+clean:
+	rm -rf $(WAREHOUSE)/* .prefect .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,167 @@
+"""Decide what each input file becomes, against what the warehouse already holds.
+
+Pure: takes the discovered files, the manifest and the parse results, returns one
+``FileOutcome`` per file, so the accounting rule (every file ends as exactly one manifest row)
+holds by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.extract import ReadFile, SourceFile
+from flows.parse import ParsedStory, Rejection, content_key
+from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
+from flows.versions import Version, VersionKey, assign_versions
+from flows.warehouse import Manifest
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """The file counts of one run; seen = new + skipped + rejected."""
+
+    files_seen: int
+    files_new: int
+    files_skipped: int
+    files_rejected: int
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts by column name."""
+        return {
+            "files_seen": self.files_seen,
+            "files_new": self.files_new,
+            "files_skipped": self.files_skipped,
+            "files_rejected": self.files_rejected,
+        }
+
+
+def plan_reads(
+    sources: Sequence[SourceFile], manifest: Manifest
+) -> tuple[list[FileOutcome], list[SourceFile]]:
+    """Split files into those unchanged since the warehouse saw them and those to read."""
+    unchanged: list[FileOutcome] = []
+    to_read: list[SourceFile] = []
+    for source in sources:
+        known = manifest.files.get(source.relative_path)
+        if (
+            known is not None
+            and known.size_bytes == source.size_bytes
+            and known.mtime_ns == source.mtime_ns
+        ):
+            unchanged.append(
+                FileOutcome(
+                    source=source,
+                    status=known.status,
+                    is_new=False,
+                    content_sha256=known.content_sha256,
+                    article_id=known.article_id,
+                    first_seen_run=known.first_seen_run,
+                )
+            )
+        else:
+            to_read.append(source)
+    return unchanged, to_read
+
+
+def settle(
+    read: Sequence[ReadFile],
+    parsed: Sequence[ParsedStory | Rejection | None],
+    manifest: Manifest,
+) -> list[FileOutcome]:
+    """Turn read and parsed files into outcomes: new article, duplicate or rejection."""
+    outcomes: list[FileOutcome] = []
+    contents = dict(manifest.contents)
+    batch_articles: set[str] = set()
+    for item, result in zip(read, parsed, strict=True):
+        source = item.source
+        known = manifest.files.get(source.relative_path)
+        first_seen = (
+            known.first_seen_run
+            if known is not None and known.content_sha256 == item.content_sha256
+            else None
+        )
+        rejection = item.rejection or (result if isinstance(result, Rejection) else None)
+        if rejection is not None or not isinstance(result, ParsedStory):
+            outcomes.append(
+                FileOutcome(
+                    source,
+                    REJECTED,
+                    content_sha256=item.content_sha256,
+                    rejection=rejection,
+                    first_seen_run=first_seen,
+                )
+            )
+            continue
+        sha = item.content_sha256
+        assert sha is not None
+        earlier = contents.get(sha)
+        if earlier is None and (
+            result.article_id in manifest.article_ids or result.article_id in batch_articles
+        ):
+            earlier = result.article_id  # same story text with other bytes (CRLF, BOM)
+        if earlier is not None:
+            # The same path seen again with the same content is still the article it became.
+            status = (
+                LOADED if first_seen is not None and known and known.status == LOADED else DUPLICATE
+            )
+            outcomes.append(
+                FileOutcome(
+                    source,
+                    status,
+                    is_new=False,
+                    content_sha256=sha,
+                    article_id=earlier,
+                    first_seen_run=first_seen,
+                )
+            )
+            continue
+        contents[sha] = result.article_id
+        batch_articles.add(result.article_id)
+        outcomes.append(
+            FileOutcome(
+                source,
+                LOADED,
+                content_sha256=sha,
+                article_id=result.article_id,
+                story=result,
+                first_seen_run=first_seen,
+            )
+        )
+    return outcomes
+
+
+def account(outcomes: Sequence[FileOutcome]) -> Accounting:
+    """Count the run's files: new articles, skipped (known or repeated content), rejected."""
+    new = sum(1 for o in outcomes if o.is_new and o.status == LOADED)
+    rejected = sum(1 for o in outcomes if o.is_new and o.status == REJECTED)
+    return Accounting(len(outcomes), new, len(outcomes) - new - rejected, rejected)
+
+
+def version_key(story: ParsedStory) -> VersionKey:
+    """What versioning needs from a newly parsed story."""
+    return VersionKey(
+        story.article_id,
+        story.published_date,
+        content_key(story.headline),
+        content_key(story.lede),
+        len(story.notes),
+        len(story.story_paragraphs),
+    )
+
+
+def compute_versions(
+    new_stories: Sequence[ParsedStory], manifest: Manifest
+) -> tuple[dict[str, Version], dict[str, Version]]:
+    """Versions of the new articles, and the changed versions of articles already loaded."""
+    keys = [key for key, _ in manifest.versions.values()]
+    keys.extend(version_key(story) for story in new_stories)
+    assigned = assign_versions(keys)
+    new_ids = {story.article_id for story in new_stories}
+    new_versions = {article_id: assigned[article_id] for article_id in new_ids}
+    changed = {
+        article_id: assigned[article_id]
+        for article_id, (_, current) in manifest.versions.items()
+        if assigned[article_id] != current
+    }
+    return new_versions, changed

@@ -1,0 +1,111 @@
+"""Parquet files that are never seen half-written.
+
+Batches are staged per run (temporary name, then ``os.replace``). The published store is a
+snapshot folder per run, and ``<warehouse>/parquet`` is a symlink swapped atomically to the
+newest one, so a reader resolving ``parquet/articles/`` sees one whole snapshot or the previous.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+PARTITION_COLUMN = "published_month"
+SNAPSHOTS = ".parquet-snapshots"
+KEEP_SNAPSHOTS = 2
+_EXPORT_BATCH_ROWS = 50_000
+
+
+def write_table_atomic(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file under a temporary name and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, temporary)
+    os.replace(temporary, path)
+
+
+def stage_batch(tables: Mapping[str, pa.Table], staging_dir: Path) -> dict[str, Path]:
+    """Write each batch table as ``<staging_dir>/<table>.parquet``."""
+    paths = {}
+    for name, table in tables.items():
+        path = staging_dir / f"{name}.parquet"
+        write_table_atomic(table, path)
+        paths[name] = path
+    return paths
+
+
+def read_staged(paths: Mapping[str, Path]) -> dict[str, pa.Table]:
+    """Read a staged batch back (what validation and the load see is what was written)."""
+    return {name: pq.read_table(path) for name, path in paths.items()}
+
+
+def quarantine(staging_dir: Path, quarantine_dir: Path) -> Path:
+    """Move a failed batch aside, named after its run, for reviewers to inspect."""
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = quarantine_dir / staging_dir.name
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging_dir, target)
+    return target
+
+
+def export_snapshot(
+    connection: duckdb.DuckDBPyConnection, sql_dir: Path, warehouse_dir: Path, run_id: str
+) -> Path:
+    """Export every table from the loaded warehouse into a new snapshot folder."""
+    snapshot = warehouse_dir / SNAPSHOTS / run_id
+    if snapshot.exists():
+        shutil.rmtree(snapshot)
+    building = snapshot.with_name(f".{run_id}.building")
+    if building.exists():
+        shutil.rmtree(building)
+    for path in sorted((sql_dir / "export").glob("*.sql")):
+        table = path.stem
+        reader = connection.sql(path.read_text(encoding="utf-8")).to_arrow_reader(
+            _EXPORT_BATCH_ROWS
+        )
+        target = building / table
+        if PARTITION_COLUMN in reader.schema.names:
+            ds.write_dataset(
+                reader,
+                target,
+                format="parquet",
+                partitioning=[PARTITION_COLUMN],
+                partitioning_flavor="hive",
+                basename_template="part-{i}.parquet",
+                existing_data_behavior="overwrite_or_ignore",
+            )
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            with pq.ParquetWriter(target / "part-0.parquet", reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+    os.replace(building, snapshot)
+    return snapshot
+
+
+def publish_snapshot(warehouse_dir: Path, snapshot: Path) -> None:
+    """Point ``<warehouse>/parquet`` at the snapshot and drop all but the newest few."""
+    link = warehouse_dir / "parquet"
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a store from before snapshots existed
+    temporary = warehouse_dir / ".parquet.link"
+    temporary.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(snapshot, warehouse_dir), temporary)
+    os.replace(temporary, link)
+    snapshots = sorted(
+        (p for p in (warehouse_dir / SNAPSHOTS).iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    for old in snapshots[:-KEEP_SNAPSHOTS]:
+        if old.resolve() != snapshot.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    for leftover in (warehouse_dir / SNAPSHOTS).glob(".*.building"):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,46 @@
+"""One writer at a time: an advisory file lock held for the whole run."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+@contextmanager
+def run_lock(lock_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse's run lock, waiting up to ``wait_seconds`` for another run to end.
+
+    The kernel releases an flock when its process dies, so a killed run never leaves a stale lock.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise WarehouseBusyError(
+                        f"another newswire run (pid {holder}) is writing {lock_path.parent}; "
+                        "try again when it finishes or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,232 @@
+"""Arrow schemas of every warehouse table: the one place a column is defined.
+
+The Parquet writer, the DuckDB DDL check, the validation suites' column checks and the tests all
+derive from these schemas, so adding a column starts here (and in ``sql/ddl/``, which a test
+compares against this module).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+STRING = pa.string()
+STRING_LIST = pa.list_(pa.string())
+INT_LIST = pa.list_(pa.int32())
+TIMESTAMP = pa.timestamp("us")
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("story_id", STRING, nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("is_latest", pa.bool_(), nullable=False),
+        pa.field("source_file", STRING, nullable=False),
+        pa.field("content_sha256", STRING, nullable=False),
+        pa.field("published_date", pa.date32(), nullable=False),
+        pa.field("headline", STRING, nullable=False),
+        pa.field("wire", STRING, nullable=False),
+        pa.field("dateline", STRING),
+        pa.field("lede", STRING, nullable=False),
+        pa.field("body", STRING, nullable=False),
+        pa.field("paragraph_count", pa.int32(), nullable=False),
+        pa.field("word_count", pa.int32(), nullable=False),
+        pa.field("copyright", STRING),
+        pa.field("ingested_at", TIMESTAMP, nullable=False),
+        pa.field("run_id", STRING, nullable=False),
+        # Not in the contract: keys that group story versions, kept so later runs can match.
+        pa.field("headline_key", STRING, nullable=False),
+        pa.field("lede_key", STRING, nullable=False),
+    ]
+)
+
+PARAGRAPHS = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("paragraph_no", pa.int32()),
+        pa.field("position", pa.int32(), nullable=False),
+        pa.field("kind", STRING, nullable=False),
+        pa.field("text", STRING, nullable=False),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        pa.field("entity_id", STRING, nullable=False),
+        pa.field("name", STRING, nullable=False),
+        pa.field("entity_type", STRING, nullable=False),
+        pa.field("aliases", STRING_LIST, nullable=False),
+    ]
+)
+
+ENTITY_MENTIONS = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("entity_id", STRING, nullable=False),
+        pa.field("mention_count", pa.int32(), nullable=False),
+        pa.field("first_paragraph_no", pa.int32(), nullable=False),
+        pa.field("surface_forms", STRING_LIST, nullable=False),
+    ]
+)
+
+UPDATE_NOTES = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("note_no", pa.int32(), nullable=False),
+        pa.field("text", STRING, nullable=False),
+        pa.field("actions", STRING_LIST, nullable=False),
+        pa.field("subject", STRING),
+        pa.field("paragraph_refs", INT_LIST, nullable=False),
+        pa.field("scope", STRING),
+        pa.field("refers_to_date", pa.date32()),
+        pa.field("placement", STRING, nullable=False),
+        # Not in the contract: where the note sits among all parts, to join with paragraphs.
+        pa.field("position", pa.int32(), nullable=False),
+    ]
+)
+
+RELATED_LINKS = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("link_no", pa.int32(), nullable=False),
+        pa.field("title", STRING, nullable=False),
+    ]
+)
+
+SOURCE_FILES = pa.schema(
+    [
+        pa.field("source_file", STRING, nullable=False),
+        pa.field("content_sha256", STRING),
+        pa.field("size_bytes", pa.int64(), nullable=False),
+        pa.field("status", STRING, nullable=False),
+        pa.field("article_id", STRING),
+        pa.field("first_seen_run", STRING, nullable=False),
+        pa.field("last_seen_run", STRING, nullable=False),
+        # Not in the contract: lets a rerun skip unchanged files without reading them.
+        pa.field("mtime_ns", pa.int64()),
+    ]
+)
+
+REJECTED_FILES = pa.schema(
+    [
+        pa.field("source_file", STRING, nullable=False),
+        pa.field("content_sha256", STRING),
+        pa.field("reason", STRING, nullable=False),
+        pa.field("detail", STRING, nullable=False),
+        pa.field("run_id", STRING, nullable=False),
+        pa.field("rejected_at", TIMESTAMP, nullable=False),
+    ]
+)
+
+PIPELINE_RUNS = pa.schema(
+    [
+        pa.field("run_id", STRING, nullable=False),
+        pa.field("flow_run_id", STRING),
+        pa.field("started_at", TIMESTAMP, nullable=False),
+        pa.field("finished_at", TIMESTAMP, nullable=False),
+        pa.field("status", STRING, nullable=False),
+        pa.field("files_seen", pa.int32(), nullable=False),
+        pa.field("files_new", pa.int32(), nullable=False),
+        pa.field("files_skipped", pa.int32(), nullable=False),
+        pa.field("files_rejected", pa.int32(), nullable=False),
+        pa.field("articles_loaded", pa.int32(), nullable=False),
+        # Not in the contract: the input root and the one-line reason of a failed run.
+        pa.field("input_root", STRING),
+        pa.field("message", STRING),
+    ]
+)
+
+DQ_RESULTS = pa.schema(
+    [
+        pa.field("run_id", STRING, nullable=False),
+        pa.field("table_name", STRING, nullable=False),
+        pa.field("expectation", STRING, nullable=False),
+        pa.field("success", pa.bool_(), nullable=False),
+        pa.field("unexpected_count", pa.int64()),
+        pa.field("details", STRING),
+        # Not in the contract: 'error' blocks the load, 'warning' is reported only.
+        pa.field("severity", STRING, nullable=False),
+    ]
+)
+
+RUN_STAGES = pa.schema(
+    [
+        pa.field("run_id", STRING, nullable=False),
+        pa.field("stage", STRING, nullable=False),
+        pa.field("seconds", pa.float64(), nullable=False),
+        pa.field("rows", pa.int64(), nullable=False),
+    ]
+)
+
+# Not a warehouse table: the new story_id / version / is_latest of articles already loaded.
+VERSION_CHANGES = pa.schema(
+    [
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("story_id", STRING, nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("is_latest", pa.bool_(), nullable=False),
+    ]
+)
+
+# Tables a run builds from its new input files, in load order (parents before children).
+BATCH_TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "paragraphs": PARAGRAPHS,
+    "entities": ENTITIES,
+    "entity_mentions": ENTITY_MENTIONS,
+    "update_notes": UPDATE_NOTES,
+    "related_links": RELATED_LINKS,
+    "source_files": SOURCE_FILES,
+    "rejected_files": REJECTED_FILES,
+}
+
+# Every table of the warehouse.
+ALL_TABLES: dict[str, pa.Schema] = {
+    **BATCH_TABLES,
+    "pipeline_runs": PIPELINE_RUNS,
+    "dq_results": DQ_RESULTS,
+    "run_stages": RUN_STAGES,
+}
+
+PARAGRAPH_KINDS = (
+    "story",
+    "related_link",
+    "update_note",
+    "editor_note",
+    "byline",
+    "contact",
+    "boilerplate",
+    "copyright",
+)
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "PRODUCT", "OTHER")
+REJECT_REASONS = (
+    "empty",
+    "not_utf8",
+    "no_header",
+    "bad_date",
+    "no_body",
+    "too_large",
+    "unreadable",
+)
+FILE_STATUSES = ("loaded", "duplicate", "rejected")
+RUN_STATUSES = ("success", "failed_validation", "failed")
+
+
+def duckdb_type(data_type: pa.DataType) -> str:
+    """Name the DuckDB type that an Arrow type loads as, for the DDL consistency check."""
+    if pa.types.is_list(data_type):
+        return f"{duckdb_type(data_type.value_type)}[]"
+    names = {
+        pa.string(): "VARCHAR",
+        pa.int32(): "INTEGER",
+        pa.int64(): "BIGINT",
+        pa.bool_(): "BOOLEAN",
+        pa.float64(): "DOUBLE",
+        pa.date32(): "DATE",
+        TIMESTAMP: "TIMESTAMP",
+    }
+    return names[data_type]
+
+
+def empty_table(schema: pa.Schema) -> pa.Table:
+    """An empty table of the schema, so every stage hands on every table even with no rows."""
+    return schema.empty_table()

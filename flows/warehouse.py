@@ -1,0 +1,185 @@
+"""The DuckDB warehouse: schema, reads for incremental runs, and the atomic load.
+
+A run never writes ``news.duckdb`` in place. It copies the file to ``news.next.duckdb``, loads
+the batch there in one transaction, checkpoints, and swaps the copy in with ``os.replace``.
+Analysts holding the warehouse open read-only keep reading the old file and never block the
+run; a run killed at any point leaves the old file untouched and a stale copy that the next
+run deletes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from flows.schemas import ALL_TABLES, VERSION_CHANGES
+from flows.versions import Version, VersionKey
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """The warehouse's record of one input path (its newest content)."""
+
+    content_sha256: str | None
+    size_bytes: int
+    mtime_ns: int | None
+    status: str
+    article_id: str | None
+    first_seen_run: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the warehouse already holds, so a run only reads and loads what is new."""
+
+    files: dict[str, ManifestEntry]
+    contents: dict[str, str]  # content_sha256 -> article_id
+    article_ids: frozenset[str]
+    versions: dict[str, tuple[VersionKey, Version]]
+
+
+def sql_files(folder: Path) -> list[Path]:
+    """The ``*.sql`` files of a folder in the sorted order they are applied."""
+    return sorted(folder.glob("*.sql"))
+
+
+def read_sql(sql_dir: Path, relative: str) -> str:
+    """The text of one SQL file under ``sql/``."""
+    return (sql_dir / relative).read_text(encoding="utf-8")
+
+
+def apply_schema(connection: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
+    """Create missing tables and (re)create the analyst views; safe to run every time."""
+    for folder in ("ddl", "views"):
+        for path in sql_files(sql_dir / folder):
+            connection.execute(path.read_text(encoding="utf-8"))
+
+
+def next_path(database: Path) -> Path:
+    """Where a run builds the next version of the warehouse file."""
+    return database.with_name(database.stem + ".next" + database.suffix)
+
+
+def discard_next(database: Path) -> None:
+    """Delete a copy left behind by a run that crashed or failed."""
+    candidate = next_path(database)
+    for path in (candidate, candidate.with_name(candidate.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def prepare_next(database: Path, sql_dir: Path) -> Path:
+    """Copy the warehouse to its ``.next`` file and bring its schema up to date."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    discard_next(database)
+    target = next_path(database)
+    if database.exists():
+        shutil.copyfile(database, target)
+    with duckdb.connect(str(target)) as connection:
+        apply_schema(connection, sql_dir)
+    return target
+
+
+def publish_next(database: Path) -> None:
+    """Swap the loaded copy in; readers of the old file keep their snapshot."""
+    source = next_path(database)
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(source, database)
+    directory = os.open(database.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def read_manifest(database: Path, sql_dir: Path) -> Manifest:
+    """Read what incremental runs need from a warehouse file (the run's own copy)."""
+    with connect_read_only(database) as connection:
+        files = {
+            row[0]: ManifestEntry(row[1], row[2], row[3], row[4], row[5], row[6])
+            for row in connection.execute(read_sql(sql_dir, "queries/manifest.sql")).fetchall()
+        }
+        contents = dict(
+            connection.execute(read_sql(sql_dir, "queries/known_contents.sql")).fetchall()
+        )
+        versions: dict[str, tuple[VersionKey, Version]] = {}
+        for row in connection.execute(read_sql(sql_dir, "queries/version_keys.sql")).fetchall():
+            key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5])
+            versions[row[0]] = (key, Version(row[6], row[7], row[8]))
+    return Manifest(files, contents, frozenset(versions), versions)
+
+
+def empty_manifest() -> Manifest:
+    """The manifest of a warehouse with nothing in it (first run or full refresh)."""
+    return Manifest({}, {}, frozenset(), {})
+
+
+@contextmanager
+def transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One explicit transaction: DuckDB would otherwise auto-commit statement by statement."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("begin transaction")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("rollback")
+            raise
+        connection.execute("commit")
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+
+
+def run_sql_folder(
+    connection: duckdb.DuckDBPyConnection, folder: Path, tables: Mapping[str, pa.Table]
+) -> None:
+    """Expose each Arrow table as ``batch_<name>`` and run the folder's SQL files in order."""
+    for name, table in tables.items():
+        connection.register(f"batch_{name}", table)
+    try:
+        for path in sql_files(folder):
+            connection.execute(path.read_text(encoding="utf-8"))
+    finally:
+        for name in tables:
+            connection.unregister(f"batch_{name}")
+
+
+@contextmanager
+def connect_read_only(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def version_changes_table(changes: Mapping[str, Version]) -> pa.Table:
+    """New story_id / version / is_latest of articles already in the warehouse."""
+    ids = sorted(changes)
+    return pa.Table.from_pydict(
+        {
+            "article_id": ids,
+            "story_id": [changes[i].story_id for i in ids],
+            "version": [changes[i].version for i in ids],
+            "is_latest": [changes[i].is_latest for i in ids],
+        },
+        schema=VERSION_CHANGES,
+    )
+
+
+def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per warehouse table."""
+    counts: dict[str, int] = {}
+    for name in ALL_TABLES:
+        # Table names come from our own schema module, never from input.
+        counts[name] = connection.execute(f"select count(*) from {name}").fetchone()[0]  # type: ignore[index]
+    return counts

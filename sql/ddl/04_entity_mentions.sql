@@ -1,0 +1,8 @@
+-- One row per entity per article.
+create table if not exists entity_mentions (
+    article_id varchar not null,
+    entity_id varchar not null,
+    mention_count integer not null,
+    first_paragraph_no integer not null,
+    surface_forms varchar[] not null
+);

@@ -1,0 +1,1 @@
+select * from rejected_files;

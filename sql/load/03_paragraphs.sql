@@ -1,0 +1,1 @@
+insert into paragraphs by name select * from batch_paragraphs;

@@ -1,0 +1,1 @@
+insert into update_notes by name select * from batch_update_notes;

@@ -1,0 +1,1 @@
+select article_id from articles;

@@ -1,0 +1,9 @@
+-- A full refresh rebuilds every data table from the input; run history stays.
+delete from articles;
+delete from paragraphs;
+delete from entities;
+delete from entity_mentions;
+delete from update_notes;
+delete from related_links;
+delete from source_files;
+delete from rejected_files;

@@ -1,0 +1,1 @@
+insert into dq_results by name select * from batch_dq_results;

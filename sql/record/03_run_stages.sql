@@ -1,0 +1,1 @@
+insert into run_stages by name select * from batch_run_stages;

@@ -1,0 +1,41 @@
+"""Shared fixtures: one Prefect test server per session, and throwaway copies of seeds/."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.prefect_env import configure_prefect
+from flows.settings import PROJECT_ROOT, Settings
+
+configure_prefect()
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """A real, temporary Prefect API (entering it costs ~18 s, so once per session)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def seed_input(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample feed."""
+    target = tmp_path / "input"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, seed_input: Path) -> Settings:
+    """Settings pointing at temporary input and warehouse folders."""
+    return Settings(
+        input_dir=seed_input, warehouse_dir=tmp_path / "warehouse", write_report=False
+    ).resolved()

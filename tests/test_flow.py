@@ -1,0 +1,151 @@
+"""End to end: the real Prefect flow on a copy of seeds/ into a temporary DuckDB warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.pipeline import DataQualityError, newswire_run
+from flows.schemas import BATCH_TABLES
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+DATA_TABLES = list(BATCH_TABLES)
+
+
+def query(warehouse: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as connection:
+        return connection.execute(sql, list(params)).fetchall()
+
+
+def counts(warehouse: Path) -> dict[str, int]:
+    return {t: query(warehouse, f"select count(*) from {t}")[0][0] for t in DATA_TABLES}  # type: ignore[misc]
+
+
+def run(input_dir: Path, warehouse: Path, **options: object) -> object:
+    return newswire_run(input_dir=str(input_dir), warehouse_dir=str(warehouse), **options)
+
+
+def test_seed_run_loads_every_path_then_rerun_adds_nothing(
+    seed_input: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    run(seed_input, warehouse)
+
+    statuses = dict(query(warehouse, "select status, count(*) from source_files group by all"))
+    assert statuses == {"loaded": 8, "duplicate": 1, "rejected": 3}
+    reasons = sorted(r[0] for r in query(warehouse, "select reason from rejected_files"))
+    assert reasons == ["empty", "no_header", "not_utf8"]
+    (duplicate,) = query(
+        warehouse, "select source_file, article_id from source_files where status = 'duplicate'"
+    )
+    original = query(
+        warehouse, "select source_file from articles where article_id = ?", duplicate[1]
+    )
+    assert duplicate[0] == "resend/090_kestrel-bulk-order-resend.txt"
+    assert original == [("020_kestrel-bulk-order.txt",)]
+    first = query(warehouse, "select * from pipeline_runs")
+    assert len(first) == 1
+    run_row = first[0]
+    assert run_row[4] == "success"
+    assert run_row[5:10] == (12, 8, 1, 3, 8)  # seen, new, skipped, rejected, loaded
+    assert query(warehouse, "select count(distinct story_id) from articles") == [(6,)]
+    assert query(
+        warehouse,
+        "select version, is_latest from articles where source_file like '01%' order by version",
+    ) == [(1, False), (2, False), (3, True)]
+    headline = query(
+        warehouse,
+        "select headline from articles where source_file = '000_8e3982eb7e136d06.txt'",
+    )
+    assert headline == [("Xi Lands in Kazakhstan for First Foreign Trip in Over Two Years",)]
+    assert (warehouse / "parquet" / "articles").is_dir()
+    before = counts(warehouse)
+    article_ids = query(warehouse, "select article_id, story_id, version from articles order by 1")
+
+    run(seed_input, warehouse)
+
+    assert counts(warehouse) == before
+    assert (
+        query(warehouse, "select article_id, story_id, version from articles order by 1")
+        == article_ids
+    )
+    runs = query(
+        warehouse,
+        "select status, files_seen, files_new, files_skipped, files_rejected "
+        "from pipeline_runs order by started_at",
+    )
+    assert runs[1] == ("success", 12, 0, 12, 0)
+    for _, seen, new, skipped, rejected in runs:
+        assert seen == new + skipped + rejected
+    assert query(warehouse, "select count(distinct run_id) from dq_results") == [(2,)]
+    parquet_rows = duckdb.sql(
+        "select count(*) from read_parquet(?, hive_partitioning = true)",
+        params=[str(warehouse / "parquet" / "articles" / "**" / "*.parquet")],
+    ).fetchall()
+    assert parquet_rows == [(8,)]
+
+
+def test_new_file_in_later_run_is_loaded_incrementally(seed_input: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    late = seed_input / "late"
+    late.mkdir()
+    held_back = seed_input / "040_heliax-orders.txt"
+    shutil.move(held_back, late / "040_heliax-orders.txt")
+    shutil.rmtree(late)  # the first run does not see it
+    run(seed_input, warehouse)
+    assert query(warehouse, "select count(*) from articles") == [(7,)]
+    shutil.copy(Path(__file__).parent.parent / "seeds" / "040_heliax-orders.txt", held_back)
+    run(seed_input, warehouse)
+    assert query(warehouse, "select count(*) from articles") == [(8,)]
+    last = query(
+        warehouse,
+        "select files_new, files_skipped from pipeline_runs order by started_at desc limit 1",
+    )
+    assert last == [(1, 11)]
+
+
+def test_full_refresh_rebuilds_the_same_tables(seed_input: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    run(seed_input, warehouse)
+    before = query(
+        warehouse, "select article_id, story_id, version, is_latest from articles order by 1"
+    )
+    run(seed_input, warehouse, full_refresh=True)
+    after = query(
+        warehouse, "select article_id, story_id, version, is_latest from articles order by 1"
+    )
+    assert after == before
+    assert counts(warehouse)["source_files"] == 12
+
+
+def test_failed_gate_leaves_warehouse_untouched_and_quarantines(
+    seed_input: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    run(seed_input, warehouse)
+    database = warehouse / "news.duckdb"
+    digest = hashlib.sha256(database.read_bytes()).hexdigest()
+    before = counts(warehouse)
+    # A story dated far in the future breaks the published_date range expectation.
+    (seed_input / "zz_future.txt").write_text(
+        " date 2999-01-01 Tomorrow's Ferry Timetable\n\n(Bloomberg) -- Ferries will run late.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataQualityError, match="articles: expect_column_values_to_be_between"):
+        run(seed_input, warehouse)
+    assert counts(warehouse) == before
+    runs = query(warehouse, "select run_id, status from pipeline_runs order by started_at")
+    assert runs[-1][1] == "failed_validation"
+    failed = query(
+        warehouse,
+        "select table_name, expectation from dq_results where run_id = ? and not success",
+        runs[-1][0],
+    )
+    assert ("articles", "expect_column_values_to_be_between(published_date)") in failed
+    assert (warehouse / "quarantine" / str(runs[-1][0]) / "articles.parquet").is_file()
+    assert hashlib.sha256(database.read_bytes()).hexdigest() != digest  # only the run was recorded

@@ -1,0 +1,501 @@
+"""Unit tests of the data-quality report page, on a tiny warehouse built in ``tmp_path``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import report
+
+# The warehouse contract as DDL, so these tests do not depend on the loader being finished.
+DDL = {
+    "articles": """create table articles (article_id varchar, story_id varchar, version integer,
+        is_latest boolean, source_file varchar, content_sha256 varchar, published_date date,
+        headline varchar, wire varchar, dateline varchar, lede varchar, body varchar,
+        paragraph_count integer, word_count integer, copyright varchar, ingested_at timestamp,
+        run_id varchar)""",
+    "paragraphs": """create table paragraphs (article_id varchar, paragraph_no integer,
+        position integer, kind varchar, text varchar)""",
+    "entities": """create table entities (entity_id varchar, name varchar, entity_type varchar,
+        aliases varchar[])""",
+    "entity_mentions": """create table entity_mentions (article_id varchar, entity_id varchar,
+        mention_count integer, first_paragraph_no integer, surface_forms varchar[])""",
+    "update_notes": """create table update_notes (article_id varchar, note_no integer,
+        text varchar, actions varchar[], subject varchar, paragraph_refs integer[], scope varchar,
+        refers_to_date date, placement varchar)""",
+    "related_links": """create table related_links (article_id varchar, link_no integer,
+        title varchar)""",
+    "source_files": """create table source_files (source_file varchar, content_sha256 varchar,
+        size_bytes bigint, status varchar, article_id varchar, first_seen_run varchar,
+        last_seen_run varchar)""",
+    "rejected_files": """create table rejected_files (source_file varchar,
+        content_sha256 varchar, reason varchar, detail varchar, run_id varchar,
+        rejected_at timestamp)""",
+    "pipeline_runs": """create table pipeline_runs (run_id varchar primary key,
+        flow_run_id varchar, started_at timestamp, finished_at timestamp, status varchar,
+        files_seen integer, files_new integer, files_skipped integer, files_rejected integer,
+        articles_loaded integer)""",
+    "dq_results": """create table dq_results (run_id varchar, table_name varchar,
+        expectation varchar, success boolean, unexpected_count bigint, details varchar,
+        severity varchar)""",
+    "run_stages": """create table run_stages (run_id varchar, stage varchar, seconds double,
+        "rows" bigint)""",
+}
+
+XSS_HEADLINE = "Markets <script>alert(1)</script> rally & bonds slip"
+T0 = dt.datetime(2024, 5, 1, 10, 0, 0)
+T1 = dt.datetime(2024, 5, 2, 9, 30, 0)
+
+ROWS: dict[str, list[tuple[object, ...]]] = {
+    "pipeline_runs": [
+        ("run-1", "flow-1", T0, T0 + dt.timedelta(seconds=90), "success", 6, 6, 0, 2, 4),
+        ("run-2", "flow-2", T1, T1 + dt.timedelta(seconds=40), "failed_validation", 7, 1, 6, 0, 0),
+    ],
+    "articles": [
+        # story s1 has two versions; only v2 is latest.
+        (
+            "a1",
+            "s1",
+            1,
+            False,
+            "in/s1-v1.txt",
+            "h1",
+            dt.date(2024, 4, 28),
+            "Old headline",
+            "AP",
+            "PARIS",
+            "lede",
+            "body",
+            3,
+            120,
+            None,
+            T0,
+            "run-1",
+        ),
+        (
+            "a2",
+            "s1",
+            2,
+            True,
+            "in/s1-v2.txt",
+            "h2",
+            dt.date(2024, 4, 28),
+            XSS_HEADLINE,
+            "AP",
+            "PARIS",
+            "lede",
+            "body",
+            4,
+            150,
+            "(c) AP",
+            T0,
+            "run-1",
+        ),
+        (
+            "a3",
+            "s2",
+            1,
+            True,
+            "in/s2.txt",
+            "h3",
+            dt.date(2024, 4, 28),
+            "Rates & yields",
+            "Reuters",
+            None,
+            "lede",
+            "body",
+            2,
+            80,
+            None,
+            T0,
+            "run-1",
+        ),
+        (
+            "a4",
+            "s3",
+            1,
+            True,
+            "in/s3.txt",
+            "h4",
+            dt.date(2024, 4, 30),
+            "Quiet day",
+            "AFP",
+            "LONDON",
+            "lede",
+            "body",
+            2,
+            60,
+            None,
+            T0,
+            "run-1",
+        ),
+    ],
+    "paragraphs": [
+        ("a2", 1, 0, "story", "First."),
+        ("a2", None, 1, "update_note", "Updates with quote."),
+        ("a3", 1, 0, "story", "Only."),
+    ],
+    "entities": [
+        ("e1", "Acme <Corp>", "ORG", ["Acme"]),
+        ("e2", "Jane Doe", "PERSON", []),
+        ("e3", "Paris", "GPE", []),
+        ("e4", "Globex", "ORG", []),
+    ],
+    "entity_mentions": [
+        ("a1", "e1", 1, 1, ["Acme"]),  # old version: must not count
+        ("a1", "e4", 1, 1, ["Globex"]),  # old version only: must not appear
+        ("a2", "e1", 2, 1, ["Acme"]),
+        ("a3", "e1", 1, 1, ["Acme"]),
+        ("a2", "e2", 1, 2, ["Jane Doe"]),
+        ("a4", "e3", 3, 1, ["Paris"]),
+    ],
+    "update_notes": [
+        ("a2", 1, "Updates with quote", ["updates", "adds"], "quote", [2], "story", None, "top"),
+        ("a3", 1, "Corrects name", ["corrects"], "name", [1], "story", None, "bottom"),
+        ("a4", 1, "Note without action", [], None, [], None, None, "top"),
+    ],
+    "related_links": [("a2", 1, "Related <b>story</b>")],
+    "source_files": [
+        ("in/s1-v1.txt", "h1", 100, "loaded", "a1", "run-1", "run-2"),
+        ("in/s1-v2.txt", "h2", 110, "loaded", "a2", "run-1", "run-2"),
+        ("in/s2.txt", "h3", 90, "loaded", "a3", "run-1", "run-2"),
+        ("in/s3.txt", "h4", 80, "loaded", "a4", "run-1", "run-2"),
+        ("in/s3-copy.txt", "h4", 80, "duplicate", None, "run-1", "run-2"),
+        ("in/<evil>.txt", "h5", 0, "rejected", None, "run-1", "run-2"),
+        ("in/latin1.txt", "h6", 50, "rejected", None, "run-1", "run-2"),
+    ],
+    "rejected_files": [
+        ("in/<evil>.txt", "h5", "empty", "file has 0 bytes", "run-1", T0),
+        (
+            "in/latin1.txt",
+            "h6",
+            "not_utf8",
+            'byte 0xe9 at 12 "quoted" & <b>bold</b>',
+            "run-1",
+            T0 + dt.timedelta(seconds=1),
+        ),
+    ],
+    "dq_results": [
+        ("run-1", "articles", "expect_column_values_to_not_be_null", True, 0, None, "error"),
+        ("run-1", "articles", "expect_column_values_to_be_unique", True, 0, None, "error"),
+        ("run-1", "paragraphs", "expect_column_values_to_be_in_set", True, 0, None, "warning"),
+        ("run-2", "articles", "expect_column_values_to_not_be_null", True, 0, None, "error"),
+        (
+            "run-2",
+            "articles",
+            "expect_column_values_to_be_unique",
+            False,
+            3,
+            "duplicate ids: <a1>, a2 & a3",
+            "error",
+        ),
+        (
+            "run-2",
+            "paragraphs",
+            "expect_column_values_to_be_in_set",
+            False,
+            1,
+            "x" * 300,
+            "warning",
+        ),
+        ("run-2", "entities", "expect_table_row_count_to_be_between", True, 0, None, "warning"),
+    ],
+    "run_stages": [
+        ("run-1", "load", 3.5, 40),
+        ("run-1", "discover", 0.2, 6),
+        ("run-1", "parse", 12.0, 6),
+        ("run-2", "validate", 2.25, 10),
+        ("run-2", "discover", 0.1, 7),
+        ("run-2", "parse", 1.5, 1),
+        ("run-2", "report", 0.3, 1),
+    ],
+}
+
+
+def build_warehouse(path: Path, tables: dict[str, list[tuple[object, ...]]] = ROWS) -> Path:
+    """Create a DuckDB file holding ``tables`` (DDL from the contract) and close it."""
+    con = duckdb.connect(str(path))
+    try:
+        for name, rows in tables.items():
+            con.execute(DDL[name])
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                con.executemany(f"insert into {name} values ({marks})", rows)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The rendered page of the full tiny warehouse, built once since tests only read it."""
+    tmp = tmp_path_factory.mktemp("report")
+    db = build_warehouse(tmp / "news.duckdb")
+    return report.write_report(db, tmp / "reports").read_text(encoding="utf-8")
+
+
+CHART_IDS = (
+    "chart-stage-times",
+    "chart-dq-pass-rate",
+    "chart-stories-per-day",
+    "chart-entities-by-type",
+    "chart-top-entities",
+    "chart-update-actions",
+    "chart-rejections-by-reason",
+)
+
+
+def svg_of(page: str, chart_id: str) -> str:
+    """The markup of one chart, to check what it draws."""
+    match = re.search(rf'<svg id="{chart_id}".*?</svg>', page, re.S)
+    assert match, f"chart {chart_id} missing"
+    return match.group(0)
+
+
+def test_untrusted_text_is_escaped(page: str) -> None:
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; rally &amp; bonds slip" in page
+    assert "Rates &amp; yields" in page
+    assert "in/&lt;evil&gt;.txt" in page
+    assert "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "duplicate ids: &lt;a1&gt;, a2 &amp; a3" in page
+    # Inside SVG text and <title> tooltips too.
+    assert "Acme &lt;Corp&gt;" in svg_of(page, "chart-top-entities")
+    assert "<Corp>" not in page
+    assert "<b>" not in page
+    # The only script-like tags are none at all: the page is fully static.
+    assert "<script" not in page.lower()
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert "<style>" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<link" not in page
+    assert "@import" not in page
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_every_chart_is_an_accessible_svg(page: str, chart_id: str) -> None:
+    svg = svg_of(page, chart_id)
+    assert 'role="img"' in svg
+    assert 'aria-label="' in svg
+    assert "<title>" in svg
+    assert 'class="axis-label"' in svg
+    assert 'class="chart-title"' in svg
+
+
+def test_counts_per_table(page: str) -> None:
+    expected = {name: len(rows) for name, rows in ROWS.items()}
+    for table, n in expected.items():
+        assert f'<span data-table="{table}">{n}</span>' in page
+
+
+def test_last_run_is_the_failed_validation_run(page: str) -> None:
+    assert "Run <code>run-2</code>" in page
+    assert "failed validation" in page.lower()
+    assert re.search(r'id="kpi-files-seen">.*?kpi-value">7<', page)
+    assert re.search(r'id="kpi-files-skipped">.*?kpi-value">6<', page)
+    assert re.search(r'id="kpi-articles-loaded">.*?kpi-value">0<', page)
+    assert re.search(r'id="kpi-duration">.*?kpi-value">40.0 s<', page)
+    assert re.search(r'id="kpi-stories">.*?kpi-value">3<.*?4 versions', page)
+
+
+def test_stage_chart_shows_last_run_in_pipeline_order(page: str) -> None:
+    svg = svg_of(page, "chart-stage-times")
+    labels = re.findall(r'class="label"[^>]*>([^<]+)<', svg)
+    assert labels == ["discover", "parse", "validate", "report"]
+    assert "2.2 s" in svg or "2.3 s" in svg
+    assert "load" not in labels  # a stage of run-1 only
+
+
+def test_dq_results_failures_first_and_highlighted(page: str) -> None:
+    assert "2 of 4 expectations passed; 1 error(s) and 1 warning(s) failed" in page
+    table = re.search(r'<table id="dq-results">.*?</table>', page, re.S)
+    assert table
+    rows = re.findall(r"<tr(?: class=\"([^\"]+)\")?><td>", table.group(0))
+    assert rows == ["fail-error", "fail-warning", "", ""]
+    # Long details fold away behind <details>.
+    assert "<details" in table.group(0)
+
+
+def test_dq_history_shows_both_runs(page: str) -> None:
+    svg = svg_of(page, "chart-dq-pass-rate")
+    assert "100%" in svg
+    assert "50%" in svg
+    assert "run run-2 (failed_validation)" in svg
+    assert report.AMBER in svg and report.GREEN in svg
+
+
+def test_top_entities_count_latest_versions_only(page: str) -> None:
+    svg = svg_of(page, "chart-top-entities")
+    assert "Acme &lt;Corp&gt; (ORG): 2 articles, 3 mentions" in svg
+    assert "Globex" not in svg
+    labels = re.findall(r'class="label"[^>]*>([^<]+)<', svg)
+    assert labels[0] == "Acme &lt;Corp&gt;"
+
+
+def test_stories_per_day_fills_gaps(page: str) -> None:
+    svg = svg_of(page, "chart-stories-per-day")
+    assert "2024-04-28: 2 stories" in svg
+    assert "2024-04-29: 0 stories" in svg
+    assert "2024-04-30: 1 stories" in svg
+
+
+def test_update_actions_and_rejections(page: str) -> None:
+    actions = svg_of(page, "chart-update-actions")
+    for action in ("updates", "adds", "corrects", "(none)"):
+        assert f"{action}: 1 update notes" in actions
+    reasons = svg_of(page, "chart-rejections-by-reason")
+    assert "empty: 1 files" in reasons
+    assert "not_utf8: 1 files" in reasons
+    assert 'id="rejected-files"' in page
+
+
+def test_recent_runs_table(page: str) -> None:
+    table = re.search(r'<table id="recent-runs">.*?</table>', page, re.S)
+    assert table
+    text = table.group(0)
+    assert text.index("run-2") < text.index("run-1")
+    assert 'class="fail-warning"' in text
+    assert "3/3" in text and "2/4" in text
+
+
+def test_no_query_errors_on_full_warehouse(tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "news.duckdb")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        wh = report.Warehouse(con)
+        report.render_html(wh, db, None)
+    finally:
+        con.close()
+    assert wh.errors == []
+    assert wh.tables == set(DDL)
+
+
+def test_empty_database_renders_no_data_notes(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    duckdb.connect(str(db)).close()
+    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    assert "No data yet" in page
+    assert "No pipeline runs yet" in page
+    assert "<svg" not in page
+    for chart_id in CHART_IDS:
+        assert f'id="{chart_id}-empty"' in page
+    assert "report-errors" not in page
+
+
+def test_missing_database_file_is_not_created(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    path = report.write_report(db, tmp_path / "reports")
+    assert not db.exists()
+    assert "No data yet" in path.read_text(encoding="utf-8")
+
+
+def test_first_run_failed_validation_without_data_tables(tmp_path: Path) -> None:
+    only_runs: dict[str, list[tuple[object, ...]]] = {
+        "pipeline_runs": [
+            ("run-1", None, T0, T0 + dt.timedelta(seconds=5), "failed_validation", 2, 2, 0, 1, 0)
+        ],
+        "dq_results": [("run-1", *ROWS["dq_results"][4][1:])],
+        "rejected_files": [ROWS["rejected_files"][0]],
+        "run_stages": [("run-1", "validate", 1.0, 3)],
+    }
+    db = build_warehouse(tmp_path / "news.duckdb", only_runs)
+    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    assert "report-errors" not in page
+    assert "0 of 1 expectations passed" in page
+    assert 'id="chart-stories-per-day-empty"' in page
+    assert '<svg id="chart-dq-pass-rate"' in page
+    assert '<svg id="chart-rejections-by-reason"' in page
+    assert '<span class="muted">not created yet</span>' in page
+
+
+def test_query_error_is_reported_not_raised(tmp_path: Path) -> None:
+    tables = dict(ROWS)
+    db = build_warehouse(tmp_path / "news.duckdb", tables)
+    con = duckdb.connect(str(db))
+    con.execute("alter table dq_results drop column severity")
+    con.close()
+    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    assert 'id="report-errors"' in page
+    assert "dq_last_run" in page
+
+
+def test_write_is_atomic_and_replaces(tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "news.duckdb")
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.html").write_text("old", encoding="utf-8")
+    path = report.write_report(db, out)
+    assert path == out / "index.html"
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+
+def test_database_is_opened_read_only(tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "news.duckdb")
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        # A read-write open would conflict with this reader's lock in another process; in one
+        # process DuckDB rejects mixing configurations, so a read-only report must succeed here.
+        report.write_report(db, tmp_path / "reports")
+    finally:
+        reader.close()
+
+
+def test_data_docs_link_is_relative(tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "news.duckdb")
+    docs = tmp_path / "gx" / "data docs" / "index.html"
+    page = report.write_report(db, tmp_path / "reports", data_docs_index=docs).read_text(
+        encoding="utf-8"
+    )
+    assert 'id="data-docs-link" href="../gx/data%20docs/index.html"' in page
+    no_docs = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    assert "data-docs-link" not in no_docs
+
+
+def test_main_regenerates_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    build_warehouse(tmp_path / "news.duckdb")
+    assert report.main(["--warehouse", str(tmp_path)]) == 0
+    out = tmp_path / "reports" / "index.html"
+    assert capsys.readouterr().out.strip() == str(out)
+    assert "newswire" in out.read_text(encoding="utf-8")
+
+
+def test_sql_files_use_lowercase_keywords_and_bound_values() -> None:
+    files = sorted(report.SQL_DIR.glob("*.sql"))
+    names = {f.stem for f in files}
+    assert set(report.QUERY_TABLES) | {"existing_tables", "table_count"} == names
+    upper = re.compile(r"\b(SELECT|FROM|WHERE|GROUP|ORDER|LIMIT|JOIN|WITH|AND|OR|AS)\b")
+    for f in files:
+        text = "\n".join(
+            line for line in f.read_text(encoding="utf-8").splitlines() if not line.startswith("--")
+        )
+        assert not upper.search(text), f.name
+        assert "{" not in text and "%s" not in text, f.name
+
+
+@pytest.mark.parametrize(
+    ("maximum", "expected"),
+    [(0, [0.0, 1.0]), (7, [0.0, 2.0, 4.0, 6.0, 8.0]), (100, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0])],
+)
+def test_nice_ticks(maximum: float, expected: list[float]) -> None:
+    assert report.nice_ticks(maximum) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "—"), (0.25, "0.25 s"), (12.34, "12.3 s"), (125, "2 min 5 s"), (7260, "2 h 1 min")],
+)
+def test_fmt_seconds(seconds: float | None, text: str) -> None:
+    assert report.fmt_seconds(seconds) == text
+
+
+def test_esc_handles_quotes_and_none() -> None:
+    assert report.esc(None) == ""
+    assert report.esc("\"a\" & 'b' <c>") == html.escape("\"a\" & 'b' <c>", quote=True)

@@ -118,7 +118,7 @@ def failures(
     only: list[str] | None = None,
 ) -> set[tuple[str, str]]:
     results = runner.validate(
-        frames, {**validate.validation_parameters({}, TODAY)}, only=only or sorted(SUITES)
+        frames, validate.validation_parameters(TODAY), only=only or sorted(SUITES)
     )
     return {(r.table_name, r.expectation) for r in results if not r.success}
 
@@ -449,6 +449,8 @@ CASES: list[Case] = [
          set_versions((1, 1, 3), (False, False, True))),
     Case("story_versions", "expect_column_values_to_be_between(version) 1..",
          set_versions((0, 1, 2), (False, False, True)), base="later"),
+    Case("story_versions", "expect_column_values_to_not_be_null(version)",
+         set_cell("story_versions", "version", None)),
     Case("story_versions", "expect_column_values_to_not_be_null(is_latest)",
          set_cell("story_versions", "is_latest", None)),
     Case("story_checks", "expect_column_values_to_be_between(latest_count) 1..1",
@@ -632,6 +634,6 @@ def test_unknown_severity_is_refused(tmp_path: Path) -> None:
 
 def test_empty_frames_pass_without_evaluating(runner: validate.SuiteRunner) -> None:
     frames = {name: pd.DataFrame() for name in SUITES}
-    results = runner.validate(frames, validate.validation_parameters({}, TODAY))
+    results = runner.validate(frames, validate.validation_parameters(TODAY))
     assert {r.details for r in results} == {"no rows in this batch"}
     assert all(r.success for r in results)

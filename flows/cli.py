@@ -57,6 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse folder"
     )
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure a stage against a corpus with a gold file",
+        description="Measure a pipeline stage against a corpus; prints figures, writes nothing.",
+    )
+    stages = evaluate.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    parse = stages.add_parser(
+        "parse",
+        help="parse a corpus and compare headlines, dates and update notes with a gold file",
+        description=(
+            "Parse every *.txt under CORPUS with the real parser and print files parsed and "
+            "rejected by reason, headline and date exact-match rates, update-note precision and "
+            "recall, action and paragraph-reference accuracy, and parser speed."
+        ),
+    )
+    parse.add_argument("--corpus", type=Path, required=True, help="folder of story files")
+    parse.add_argument(
+        "--gold", type=Path, help="JSON-lines gold file (file, date, headline, update_notes)"
+    )
+    parse.add_argument("-v", "--verbose", action="store_true", help="also list every disagreement")
     return parser
 
 
@@ -152,10 +173,28 @@ def command_report(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_eval(arguments: argparse.Namespace) -> int:
+    """Run one stage's evaluation and print its figures."""
+    from flows.evaluation import evaluate_parse, load_gold
+
+    if not arguments.corpus.is_dir():
+        print(f"newswire: corpus folder does not exist: {arguments.corpus}", file=sys.stderr)
+        return EXIT_FAILED
+    if arguments.gold is not None and not arguments.gold.is_file():
+        print(f"newswire: gold file does not exist: {arguments.gold}", file=sys.stderr)
+        return EXIT_FAILED
+    gold = load_gold(arguments.gold) if arguments.gold is not None else None
+    result = evaluate_parse(arguments.corpus, gold)
+    if arguments.verbose:
+        print("\n".join(result.problems))
+    print("\n".join(result.lines()))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newswire`` console script."""
     arguments = build_parser().parse_args(argv)
-    handlers = {"run": command_run, "report": command_report}
+    handlers = {"run": command_run, "report": command_report, "eval": command_eval}
     return handlers[arguments.command](arguments)
 
 

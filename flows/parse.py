@@ -177,6 +177,8 @@ _MAX_CHARS = {
     EDITOR_NOTE: 1000,
     RELATED_LINK: 300,
 }
+# A sentence about copyright, not a notice: 'Copyright' then a lower-case word.
+_COPYRIGHT_SENTENCE = re.compile(r"(?i:copyright)\s+[a-z]")
 _LINK_TITLE = re.compile(r"[^:]{0,40}:\s*(.+)", re.DOTALL)
 _BYLINE_NAME = re.compile(
     r"By:?\s+[A-ZÀ-Þ][\w.'’-]*(?:(?:\s+|\s*,\s*|\s+(?:and|&|de|da|van|von|der|del|la|le|di"
@@ -415,6 +417,10 @@ def parse_story(text: str) -> ParsedStory | Rejection:
         return Rejection(NO_BODY, "no story paragraphs after the header")
     parts, notes, links, copyright_line, tag = classified
     wire, dateline, lede = tag
+    if _WORD.search(lede) is None and not any(
+        _WORD.search(part.text) for part in parts if part.kind == STORY and part.paragraph_no != 1
+    ):
+        return Rejection(NO_BODY, "the story paragraphs hold no words")
     if wire is None:
         wire = _wire_from(parts)
     return ParsedStory(
@@ -542,6 +548,8 @@ def _opener_kind(text: str) -> str | None:
         assert kind is not None
         if len(text) > _MAX_CHARS[kind]:
             return None
+        if kind == COPYRIGHT and _COPYRIGHT_SENTENCE.match(text):
+            return None  # 'Copyright disputes date back to 2011.' is story text
         return kind
     if first in "-—–" and len(text) <= 200 and _ATTRIBUTION.fullmatch(text):
         return BYLINE
@@ -734,7 +742,7 @@ def _find_lede(paragraphs: list[str], kinds: list[str]) -> tuple[int | None, _Ta
             continue
         wire, dateline, rest = found
         rest = rest.strip()
-        if rest and not _is_promotion(rest):
+        if _WORD.search(rest) is not None and not _is_promotion(rest):
             return index, (wire or None, dateline, rest)
         # A tag alone on its line ('(Bloomberg) --') or before a promotion: the next story
         # paragraph is the lede.

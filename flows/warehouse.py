@@ -111,7 +111,9 @@ def read_manifest(database: Path, sql_dir: Path) -> Manifest:
         )
         versions: dict[str, tuple[VersionKey, Version]] = {}
         for row in connection.execute(read_sql(sql_dir, "queries/version_keys.sql")).fetchall():
-            key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5])
+            key = VersionKey(
+                row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ())
+            )
             versions[row[0]] = (key, Version(row[6], row[7], row[8]))
     return Manifest(files, contents, frozenset(versions), versions)
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
+# A lede shared by this many differently headlined articles is boilerplate (a newsletter
+# promotion standing where the lede should be), not evidence of one story.
+BOILERPLATE_LEDE_HEADLINES = 3
 # Versions of one story are published within days; an identical generic headline
 # ('Stocks Rise') weeks apart is another story.
 MAX_DAYS_BETWEEN_VERSIONS = 3
@@ -62,6 +65,9 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
             if key:
                 by_key[key].append(index)
         for indexes in by_key.values():
+            headlines = {rows[index].headline_key for index in indexes}
+            if len(headlines) >= BOILERPLATE_LEDE_HEADLINES:
+                continue
             indexes.sort(key=lambda index: rows[index].published_date)
             for previous, current in pairwise(indexes):
                 gap = (rows[current].published_date - rows[previous].published_date).days

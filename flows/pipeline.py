@@ -231,7 +231,11 @@ def build_batch(
 
 
 def run_records(
-    summary: RunSummary, started_at: datetime, dq_results: Sequence[DqResult], clock: StageClock
+    settings: Settings,
+    summary: RunSummary,
+    started_at: datetime,
+    dq_results: Sequence[DqResult],
+    clock: StageClock,
 ) -> dict[str, pa.Table]:
     """The run's own rows: ``pipeline_runs``, ``dq_results`` and ``run_stages``."""
     run_id = summary.run_id
@@ -247,7 +251,7 @@ def run_records(
                 "status": summary.status,
                 **counts,
                 "articles_loaded": summary.articles_loaded,
-                "input_root": None,
+                "input_root": str(settings.input_dir),
                 "message": summary.message,
             }
         ],
@@ -308,7 +312,7 @@ def run_pipeline(settings: Settings) -> RunSummary:
             )
             parquet_store.quarantine(staging_dir, settings.quarantine_dir)
         with clock.stage("load"):
-            records = run_records(summary, started_at, dq_results, clock)
+            records = run_records(settings, summary, started_at, dq_results, clock)
             load_task(settings, None if failures else batch, records)
             publish_task(settings, run_id)
         if not failures:
@@ -338,7 +342,9 @@ def record_failed_run(
         warehouse.prepare_next(settings.database_path, settings.sql_dir)
         with warehouse.transaction(warehouse.next_path(settings.database_path)) as connection:
             warehouse.run_sql_folder(
-                connection, settings.sql_dir / "record", run_records(summary, started_at, [], clock)
+                connection,
+                settings.sql_dir / "record",
+                run_records(settings, summary, started_at, [], clock),
             )
         warehouse.publish_next(settings.database_path)
     except Exception:  # the original error matters more than this one

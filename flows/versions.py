@@ -7,7 +7,8 @@ incremental runs give the same ``story_id``, ``version`` and ``is_latest``.
 Two articles are versions of one story when they were published at most
 ``MAX_DAYS_BETWEEN_VERSIONS`` apart and either
 
-* their ledes are the same (and long enough not to be a stock phrase), or
+* their ledes are the same (and long enough not to be a stock phrase, and not shared by
+  ``BOILERPLATE_LEDE_HEADLINES`` differently headlined articles, as a promotion is), or
 * their headlines are the same and they share paragraphs: at least ``MIN_SHARED_PARAGRAPHS``
   of the shorter one's paragraphs open the same way in the other. A recurring headline
   ('Five Things You Need to Know to Start Your Day') over new text each day is not a version.
@@ -21,10 +22,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+# A lede shared by this many differently headlined articles is boilerplate (a newsletter
+# promotion standing where the lede should be), not evidence of one story.
+BOILERPLATE_LEDE_HEADLINES = 3
 # Versions of one story are published within days; an identical generic headline
 # ('Stocks Rise') weeks apart is another story.
 MAX_DAYS_BETWEEN_VERSIONS = 3
@@ -89,9 +93,11 @@ def shared_share(left: frozenset[str], right: frozenset[str]) -> float:
     return len(left & right) / min(len(left), len(right))
 
 
-def same_story(left: VersionKey, right: VersionKey) -> bool:
+def same_story(
+    left: VersionKey, right: VersionKey, boilerplate_ledes: frozenset[str] = frozenset()
+) -> bool:
     """Whether two articles published within the window are versions of one story."""
-    if left.lede_key and left.lede_key == right.lede_key:
+    if left.lede_key and left.lede_key == right.lede_key and left.lede_key not in boilerplate_ledes:
         if len(left.lede_key) >= MIN_LEDE_KEY_CHARS:
             return True
         return shared_share(left.paragraph_prints, right.paragraph_prints) >= MIN_SHARED_PARAGRAPHS
@@ -116,11 +122,24 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
         if root_left != root_right:
             parent[max(root_left, root_right)] = min(root_left, root_right)
 
-    for key_of in (lambda row: row.headline_key, lambda row: row.lede_key):
+    headlines_by_lede: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        headlines_by_lede[row.lede_key].add(row.headline_key)
+    boilerplate_ledes = frozenset(
+        lede
+        for lede, headlines in headlines_by_lede.items()
+        if len(headlines) >= BOILERPLATE_LEDE_HEADLINES
+    )
+
+    passes: tuple[tuple[Callable[[VersionKey], str], frozenset[str]], ...] = (
+        (lambda row: row.headline_key, frozenset()),
+        (lambda row: row.lede_key, boilerplate_ledes),
+    )
+    for key_of, ignored in passes:
         by_key: dict[str, list[int]] = defaultdict(list)
         for index, row in enumerate(rows):
             key = key_of(row)
-            if key:
+            if key and key not in ignored:
                 by_key[key].append(index)
         for indexes in by_key.values():
             if len(indexes) < 2:
@@ -133,7 +152,9 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
                     gap = (rows[later].published_date - rows[current].published_date).days
                     if gap > MAX_DAYS_BETWEEN_VERSIONS:
                         break
-                    if find(current) != find(later) and same_story(rows[current], rows[later]):
+                    if find(current) != find(later) and same_story(
+                        rows[current], rows[later], boilerplate_ledes
+                    ):
                         union(current, later)
 
     groups: dict[int, list[VersionKey]] = defaultdict(list)

@@ -112,7 +112,11 @@ def entities_task(stories: Sequence[ParsedStory], processes: int) -> list[list[E
     """Find the entities of the new stories' story paragraphs."""
     if not stories:
         return []
-    texts = [StoryText(s.article_id, s.headline, s.story_paragraphs) for s in stories]
+    # Numbered paragraphs only, so first_paragraph_no is the paragraph_no update notes use.
+    texts = [
+        StoryText(s.article_id, s.headline, tuple(text for _, text in s.numbered_paragraphs))
+        for s in stories
+    ]
     workers = processes if len(texts) >= PARALLEL_ENTITY_THRESHOLD else 1
     return EntityExtractor(n_process=workers).extract(texts)
 

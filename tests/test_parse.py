@@ -516,3 +516,25 @@ def test_analyst_rating_is_a_numbered_story_paragraph_not_a_note() -> None:
         ("story", 4),
     ]
     assert story.notes == ()
+
+
+def test_entities_are_numbered_like_update_notes() -> None:
+    """Subheads are not numbered, so entity paragraph numbers must skip them too."""
+    from flows.pipeline import entities_task
+
+    story = parsed(
+        " date 2019-04-02 Steelmaker Profit Beats Estimates\n\n"
+        "(Bloomberg) -- A steelmaker beat profit estimates on Tuesday.\n\n"
+        "Market Reaction\n\n"
+        "Revenue rose 8% in the quarter.\n\n"
+        "Analysts Weigh In\n\n"
+        "Shares rose 3% in Helsinki, and Angela Merkel praised the plant in Berlin."
+    )
+    (mentions,) = entities_task.fn([story], 1)
+    numbered = dict(story.numbered_paragraphs)
+    assert numbered[3].startswith("Shares rose")
+    later = [m for m in mentions if m.first_paragraph_no == 3]
+    assert later, mentions
+    for mention in mentions:
+        text = numbered[mention.first_paragraph_no]
+        assert any(form in text for form in mention.surface_forms), mention

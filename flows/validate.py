@@ -96,6 +96,7 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
     mentions = tables["entity_mentions"]
     parts = _count_by(_column(paragraphs, "article_id"))
     story: Counter[str] = Counter()
+    numbered: Counter[str] = Counter()
     max_paragraph_no: dict[str, int] = {}
     max_position: dict[str, int] = {}
     for article_id, kind, number, position in zip(
@@ -108,6 +109,7 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
         if kind == "story":
             story[article_id] += 1
         if number is not None:
+            numbered[article_id] += 1
             max_paragraph_no[article_id] = max(max_paragraph_no.get(article_id, 0), number)
         max_position[article_id] = max(max_position.get(article_id, 0), position)
     entity_count = _count_by(_column(mentions, "article_id"))
@@ -122,6 +124,8 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
             "article_id": ids,
             "paragraph_count": _column(articles, "paragraph_count"),
             "story_paragraphs": [story[a] for a in ids],
+            # Subheads are story parts editors do not number, so they are counted apart.
+            "numbered_paragraphs": [numbered[a] for a in ids],
             "max_paragraph_no": pd.array([max_paragraph_no.get(a) for a in ids], dtype="Int64"),
             "parts": [parts[a] for a in ids],
             "max_position": pd.array([max_position.get(a) for a in ids], dtype="Int64"),

@@ -419,6 +419,27 @@ def test_ap_story_staff_lines() -> None:
     assert (story.wire, story.dateline) == ("AP", "SACRAMENTO, Calif.")
 
 
+def test_dow_jones_story_staff_lines() -> None:
+    story = parsed(
+        " date 2022-09-14 Pulp Prices Climb\n\n"
+        "By Nils Aberg\n\n"
+        "STOCKHOLM (Dow Jones)--Pulp prices rose for a fourth week.\n\n"
+        "Mills blamed low water levels.\n\n"
+        "-Write to Nils Aberg at nils.aberg@example.net\n\n"
+        "(END) Dow Jones Newswires\n\n"
+        "Copyright (c) 2022 Dow Jones & Company, Inc."
+    )
+    assert [(p.kind, p.paragraph_no) for p in story.parts] == [
+        ("byline", None),
+        ("story", 1),
+        ("story", 2),
+        ("contact", None),
+        ("boilerplate", None),
+        ("copyright", None),
+    ]
+    assert (story.wire, story.dateline) == ("Dow Jones", "STOCKHOLM")
+
+
 def test_subheads_and_related_titles_are_not_numbered() -> None:
     story = parsed(
         " date 2019-04-02 Steelmaker Profit Beats Estimates\n\n"

@@ -182,7 +182,7 @@ _MAX_CHARS = {
 _COPYRIGHT_SENTENCE = re.compile(r"(?i:copyright)\s+[a-z]")
 _LINK_TITLE = re.compile(r"[^:]{0,40}:\s*(.+)", re.DOTALL)
 _BYLINE_NAME = re.compile(
-    r"By:?\s+[A-ZÀ-Þ][\w.'’-]*(?:(?:\s+|\s*,\s*|\s+(?:and|&|de|da|van|von|der|del|la|le|di"
+    r"(?:By|BY):?\s+[A-ZÀ-Þ][\w.'’-]*(?:(?:\s+|\s*,\s*|\s+(?:and|&|de|da|van|von|der|del|la|le|di"
     r"|bin|al|y)\s+)[A-ZÀ-Þ(][\w.'’()-]*){0,12}\.?"
 )
 # '--With assistance ...', '-- Jane Doe, chief economist', '- Jo Roe, analyst': a single hyphen
@@ -700,7 +700,7 @@ def _classify(
                     number = paragraph_no
             elif index == lede_index:
                 paragraph_no = number = 1
-            elif text[:3] == "By " and _BYLINE_NAME.fullmatch(text):
+            elif text[:3] in ("By ", "BY ") and _BYLINE_NAME.fullmatch(text):
                 kind = BYLINE
             parts.append(new_part(Part, (index + 1, kind, text, number)))
             in_link_block = in_link_block and kind == RELATED_LINK

@@ -203,6 +203,13 @@ _PROMOTION = re.compile(
     re.IGNORECASE,
 )
 _MAX_PROMOTION = 300
+# Promotions of a newsletter after the story, which readers of a syndicated copy still get.
+_TRAILING_PROMOTION = re.compile(
+    r"\bsign up (?:here|now|for (?:our|the|bloomberg)\b[^.]{0,60}\bnewsletter)"
+    r"|\bsubscrib(?:e|ing) (?:to (?:our|bloomberg)|via|here|now)\b|\b(?:this|our) newsletter\b"
+    r"|^like [^?]{1,60}\?$|^how are we doing\?|keep it to yourself|^for even more\b",
+    re.IGNORECASE,
+)
 # Cheap screens for the pattern, in either case ('Sign up', 'sign up').
 _PROMOTION_WORDS = ("ign up", "IGN UP", "nbox", "NBOX", "ollow", "OLLOW", "ubscrib", "UBSCRIB")
 # How far down a file the lede may stand behind top bullets, bylines and notes, and how
@@ -720,7 +727,25 @@ def _classify(
         elif kind == COPYRIGHT and copyright_line is None:
             copyright_line = text
         parts.append(new_part(Part, (index + 1, kind, text, number)))
+    _demote_trailing_promotions(parts)
     return parts, placed, links, copyright_line, tag
+
+
+def _demote_trailing_promotions(parts: list[Part]) -> None:
+    """Newsletter promotions after the story ('Like Terms of Trade?') are boilerplate.
+
+    Only story parts after the last real story paragraph are looked at, from the end, so the
+    numbers of the story paragraphs before them stay as they are.
+    """
+    for at in range(len(parts) - 1, -1, -1):
+        part = parts[at]
+        if part.kind != STORY:
+            continue
+        if part.paragraph_no == 1 or len(part.text) > _MAX_PROMOTION:
+            return
+        if _TRAILING_PROMOTION.search(part.text) is None:
+            return
+        parts[at] = Part(part.position, BOILERPLATE, part.text, None)
 
 
 def _is_promotion(text: str) -> bool:

@@ -419,6 +419,24 @@ def test_ap_story_staff_lines() -> None:
     assert (story.wire, story.dateline) == ("AP", "SACRAMENTO, Calif.")
 
 
+def test_newsletter_promotions_after_the_story_are_boilerplate() -> None:
+    story = parsed(
+        " date 2019-11-14 Port Volumes Slip\n\n"
+        "(Bloomberg) -- Container volumes at Baltic ports slipped in October.\n\n"
+        "Customers can sign up for the new rail shuttle from Monday.\n\n"
+        "Like Harbor Watch?\n\n"
+        "Colleagues can sign up here. We want to hear what you think about this newsletter.\n\n"
+        "©2019 Bloomberg L.P."
+    )
+    assert [(p.kind, p.paragraph_no) for p in story.parts] == [
+        ("story", 1),
+        ("story", 2),
+        ("boilerplate", None),
+        ("boilerplate", None),
+        ("copyright", None),
+    ]
+
+
 def test_dow_jones_story_staff_lines() -> None:
     story = parsed(
         " date 2022-09-14 Pulp Prices Climb\n\n"

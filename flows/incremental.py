@@ -7,11 +7,15 @@ holds by construction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
 
 from flows.extract import ReadFile, SourceFile
 from flows.parse import ParsedStory, Rejection, content_key
+from flows.schemas import STORY_VERSIONS
 from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
 from flows.versions import Version, VersionKey, assign_versions, paragraph_prints
 from flows.warehouse import Manifest
@@ -166,3 +170,44 @@ def compute_versions(
         if assigned[article_id] != current
     }
     return new_versions, changed
+
+
+def story_versions_table(
+    new_stories: Sequence[ParsedStory],
+    new_versions: Mapping[str, Version],
+    changes: Mapping[str, Version],
+    manifest: Manifest,
+) -> pa.Table:
+    """Every version of the stories this run touches, as they will stand after the load.
+
+    A story is touched when it gains a new version or one of its loaded versions changes
+    (renumbered, merged into another story); its untouched versions come from the manifest, so
+    the rows of one story are all of its versions across the warehouse and the batch.
+    """
+    final: dict[str, tuple[Version, date, bool]] = {}
+    touched: set[str] = set()
+    for article_id, (key, current) in manifest.versions.items():
+        changed = changes.get(article_id)
+        final[article_id] = (changed or current, key.published_date, False)
+        if changed is not None:
+            touched.update((current.story_id, changed.story_id))
+    for story in new_stories:
+        version = new_versions[story.article_id]
+        final[story.article_id] = (version, story.published_date, True)
+        touched.add(version.story_id)
+    rows = sorted(
+        (version.story_id, version.version, article_id, published, in_batch, version.is_latest)
+        for article_id, (version, published, in_batch) in final.items()
+        if version.story_id in touched
+    )
+    return pa.Table.from_pydict(
+        {
+            "story_id": [row[0] for row in rows],
+            "article_id": [row[2] for row in rows],
+            "version": [row[1] for row in rows],
+            "is_latest": [row[5] for row in rows],
+            "published_date": [row[3] for row in rows],
+            "in_batch": [row[4] for row in rows],
+        },
+        schema=STORY_VERSIONS,
+    )

@@ -25,7 +25,14 @@ from prefect.runtime import flow_run
 from flows import parquet_store, schemas, warehouse
 from flows.entities import EntityExtractor, EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover, read_files
-from flows.incremental import Accounting, account, compute_versions, plan_reads, settle
+from flows.incremental import (
+    Accounting,
+    account,
+    compute_versions,
+    plan_reads,
+    settle,
+    story_versions_table,
+)
 from flows.parse import ParsedStory, Rejection, parse_story
 from flows.run_lock import run_lock
 from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
@@ -41,7 +48,7 @@ from flows.tables import (
     build_update_notes,
     loaded_stories,
 )
-from flows.validate import DqResult, blocking_failures
+from flows.validate import DqResult, Validation, blocking_failures
 from flows.versions import Version
 from flows.warehouse import Manifest
 
@@ -130,17 +137,24 @@ def stage_task(tables: dict[str, pa.Table], staging_dir: Path) -> dict[str, Path
 @task(name="validate", **TASK_OPTIONS)  # type: ignore[call-overload]
 def validate_task(
     staged: dict[str, Path], accounting: Accounting, expectations_dir: Path, today: date
-) -> list[DqResult]:
+) -> Validation:
     """Validate the staged Parquet batch with the suites in ``expectations/``."""
     from flows import validate
 
     tables = parquet_store.read_staged(staged)
-    frames = {**validate.to_frames(tables), **validate.derived_frames(tables, accounting.as_dict())}
-    return validate.validate_frames(
-        frames,
-        validate.load_suites(expectations_dir),
-        validate.validation_parameters(tables, today),
-    )
+    return validate.validate_batch(tables, accounting.as_dict(), expectations_dir, today)
+
+
+@task(name="data-docs", **TASK_OPTIONS)  # type: ignore[call-overload]
+def data_docs_task(validation: Validation, site_dir: Path, run_id: str) -> Path | None:
+    """Render this run's validation as GX Data Docs; a failure here never fails the run."""
+    from flows.data_docs import build_data_docs
+
+    try:
+        return build_data_docs(validation.runner, validation.results, site_dir, run_id)
+    except Exception:
+        log.warning("could not build GX Data Docs in %s", site_dir, exc_info=True)
+        return None
 
 
 @task(name="load", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -296,11 +310,16 @@ def run_pipeline(settings: Settings) -> RunSummary:
         with clock.stage("parquet"):
             versions, changes = compute_versions(stories, manifest)
             batch = build_batch(outcomes, mentions, versions, changes, context)
+            batch["story_versions"] = story_versions_table(stories, versions, changes, manifest)
             staged = stage_task(batch, staging_dir)
         clock.rows["parquet"] = sum(table.num_rows for table in batch.values())
         with clock.stage("validate"):
-            dq_results = validate_task(staged, accounting, settings.expectations_dir, date.today())
+            validation = validate_task(staged, accounting, settings.expectations_dir, date.today())
+            dq_results = validation.results
         clock.rows["validate"] = len(dq_results)
+        if settings.write_report:
+            with clock.stage("data_docs"):
+                data_docs_task(validation, settings.data_docs_dir, run_id)
         failures = blocking_failures(dq_results)
         summary = RunSummary(
             run_id, "success", None, accounting, len(stories), dq_failures=failures
@@ -325,6 +344,8 @@ def run_pipeline(settings: Settings) -> RunSummary:
     except Exception as error:
         warehouse.discard_next(settings.database_path)
         record_failed_run(settings, run_id, started_at, clock, error)
+        if settings.write_report:
+            refresh_report_quietly(settings)
         raise
     if settings.write_report:
         with clock.stage("report"):
@@ -354,6 +375,16 @@ def record_failed_run(
     except Exception:  # the original error matters more than this one
         log.exception("could not record the failed run %s", run_id)
         warehouse.discard_next(settings.database_path)
+
+
+def refresh_report_quietly(settings: Settings) -> None:
+    """Best effort: the report shows a broken run too; the run's own error matters more."""
+    from flows.report import write_report
+
+    try:
+        write_report(settings.database_path, settings.reports_dir)
+    except Exception:
+        log.exception("could not regenerate the report after the failed run")
 
 
 @flow(name="newswire-run", log_prints=False, validate_parameters=False)

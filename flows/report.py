@@ -29,6 +29,7 @@ import duckdb
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql" / "report"
 DATABASE_FILE = "news.duckdb"
 REPORT_FILE = "index.html"
+DATA_DOCS_INDEX = "data_docs/index.html"
 
 # Every table of the warehouse contract, in the order the "rows per table" panel lists them.
 WAREHOUSE_TABLES = (
@@ -52,6 +53,7 @@ QUERY_TABLES: dict[str, tuple[str, ...]] = {
     "stage_times": ("run_stages",),
     "dq_last_run": ("dq_results",),
     "dq_history": ("pipeline_runs", "dq_results"),
+    "dq_failure_history": ("pipeline_runs", "dq_results"),
     "story_totals": ("articles",),
     "source_file_status": ("source_files",),
     "stories_per_day": ("articles",),
@@ -65,6 +67,9 @@ QUERY_TABLES: dict[str, tuple[str, ...]] = {
 
 RECENT_RUNS = 20
 DQ_HISTORY_RUNS = 30
+DQ_FAILURE_RUNS = 10
+# Up to this many results the full list is open; longer lists fold away behind <details>.
+OPEN_RESULTS = 20
 TOP_ENTITIES = 20
 STORY_DAYS = 90
 REJECTED_ROWS = 100
@@ -594,8 +599,109 @@ def section_last_run(wh: Warehouse, last: Row | None) -> str:
     return "".join(out)
 
 
+def dq_by_table(results: Sequence[Row]) -> str:
+    """Expectations per table of the last run: how many passed, which severities failed."""
+    tables: dict[str, list[Row]] = {}
+    for r in results:
+        tables.setdefault(str(r["table_name"]), []).append(r)
+    cells = []
+    classes = []
+    for name in sorted(tables):
+        rows = tables[name]
+        errors = sum(1 for r in rows if not r["success"] and r["severity"] == "error")
+        warnings = sum(1 for r in rows if not r["success"] and r["severity"] != "error")
+        passed = len(rows) - errors - warnings
+        cells.append(
+            (
+                f"<code>{esc(name)}</code>",
+                esc(f"{passed} / {len(rows)}"),
+                badge(errors, "bad") if errors else esc(0),
+                badge(warnings, "warn") if warnings else esc(0),
+            )
+        )
+        classes.append("fail-error" if errors else "fail-warning" if warnings else "")
+    return table_html(
+        "dq-by-table",
+        ("Table", "Passed", "Failed errors", "Failed warnings"),
+        cells,
+        row_classes=classes,
+        numeric=(1, 2, 3),
+    )
+
+
+def dq_results_table(table_id: str, results: Sequence[Row]) -> str:
+    """Expectation results as rows, failures highlighted, long details folded."""
+    cells = []
+    classes = []
+    for r in results:
+        sev = r["severity"]
+        ok = bool(r["success"])
+        sev_kind = "bad" if sev == "error" else "warn" if sev == "warning" else "muted"
+        cells.append(
+            (
+                f"<code>{esc(r['table_name'])}</code>",
+                esc(r["expectation"]),
+                badge(sev if sev is not None else "—", sev_kind),
+                badge("pass", "ok") if ok else badge("fail", sev_kind),
+                esc(fmt_int(r["unexpected_count"])),
+                details_cell(r["details"]),
+            )
+        )
+        classes.append("" if ok else ("fail-error" if sev == "error" else "fail-warning"))
+    return table_html(
+        table_id,
+        ("Table", "Expectation", "Severity", "Result", "Unexpected", "Details"),
+        cells,
+        row_classes=classes,
+        numeric=(4,),
+    )
+
+
+def section_failure_history(wh: Warehouse) -> str:
+    """Expectations that failed in any recent run, with their outcome run by run."""
+    rows = wh.rows("dq_failure_history", {"limit": DQ_FAILURE_RUNS}) or []
+    head = f'<div class="card wide"><h3>Failures across the last {DQ_FAILURE_RUNS} runs</h3>'
+    if not rows:
+        return head + note("No expectation failed in the recent runs.") + "</div>"
+    runs: dict[str, Row] = {}
+    grid: dict[tuple[str, str, str], dict[str, Row]] = {}
+    for r in rows:
+        runs.setdefault(str(r["run_id"]), r)
+        key = (str(r["table_name"]), str(r["expectation"]), str(r["severity"]))
+        grid.setdefault(key, {})[str(r["run_id"])] = r
+    headers = ["Table", "Expectation", "Severity"]
+    for run_id, r in runs.items():
+        started = r["started_at"]
+        label = started.strftime("%m-%d %H:%M") if isinstance(started, dt.datetime) else run_id
+        headers.append(label)
+    cells = []
+    for (table, expectation, severity), outcomes in grid.items():
+        marks = []
+        for run_id in runs:
+            o = outcomes.get(run_id)
+            if o is None or o["success"] is None:
+                marks.append('<span class="muted" title="not evaluated">·</span>')
+            elif o["success"]:
+                marks.append('<span class="mark-ok" title="passed">✓</span>')
+            else:
+                count = o["unexpected_count"]
+                title = f"failed, {fmt_int(count)} unexpected" if count else "failed"
+                kind = "bad" if severity == "error" else "warn"
+                marks.append(f'<span class="mark-{kind}" title="{esc(title)}">✗</span>')
+        kind = "bad" if severity == "error" else "warn"
+        cells.append(
+            (f"<code>{esc(table)}</code>", esc(expectation), badge(severity, kind), *marks)
+        )
+    return (
+        head + '<p class="muted">One column per run, oldest first: ✓ passed, ✗ failed, · not '
+        "evaluated; hover a mark for the count.</p>"
+        + table_html("dq-failure-history", headers, cells)
+        + "</div>"
+    )
+
+
 def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) -> str:
-    """Expectation results of the last run (failures first) and the pass rate across runs."""
+    """The last run's expectations by table, its failures, and quality across recent runs."""
     out = ['<section id="quality"><h2>Data quality</h2>']
     results = wh.rows("dq_last_run", {"run_id": last["run_id"]}) if last else None
     if not results:
@@ -607,33 +713,21 @@ def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) 
             f"; {errors} error(s) and {len(failed) - errors} warning(s) failed" if failed else ""
         )
         out.append(f'<p id="dq-summary">{esc(summary)}</p>')
-        cells = []
-        classes = []
-        for r in results:
-            sev = r["severity"]
-            ok = bool(r["success"])
-            sev_kind = "bad" if sev == "error" else "warn" if sev == "warning" else "muted"
-            cells.append(
-                (
-                    f"<code>{esc(r['table_name'])}</code>",
-                    esc(r["expectation"]),
-                    badge(sev if sev is not None else "—", sev_kind),
-                    badge("pass", "ok") if ok else badge("fail", sev_kind),
-                    esc(fmt_int(r["unexpected_count"])),
-                    details_cell(r["details"]),
-                )
-            )
-            classes.append("" if ok else ("fail-error" if sev == "error" else "fail-warning"))
+        out.append('<div class="grid-2">')
+        out.append('<div class="card"><h3>Last run by table</h3>' + dq_by_table(results) + "</div>")
         out.append(
-            table_html(
-                "dq-results",
-                ("Table", "Expectation", "Severity", "Result", "Unexpected", "Details"),
-                cells,
-                row_classes=classes,
-                numeric=(4,),
-            )
+            '<div class="card"><h3>Failed in the last run</h3>'
+            + (dq_results_table("dq-failures", failed) if failed else note("Nothing failed."))
+            + "</div>"
         )
-
+        out.append("</div>")
+        opened = " open" if len(results) <= OPEN_RESULTS else ""
+        out.append(
+            f'<details class="card wide" id="dq-all"{opened}><summary>All {len(results)} '
+            "expectation results of the last run</summary>"
+            + dq_results_table("dq-results", results)
+            + "</details>"
+        )
     chart = Chart(
         "chart-dq-pass-rate",
         "DQ pass rate per run",
@@ -684,6 +778,7 @@ def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) 
             "No runs with data-quality results yet.",
         )
     )
+    out.append(section_failure_history(wh))
     out.append("</div></section>")
     return "".join(out)
 
@@ -1014,6 +1109,9 @@ section > .table-wrap { border:1px solid var(--line); border-radius:8px; }
 .badge-muted { background:#eceff2; color:#52606d; }
 .detail { overflow-wrap:anywhere; }
 details.detail summary { cursor:pointer; color:var(--text); }
+details#dq-all > summary { cursor:pointer; font-weight:600; margin-bottom:8px; }
+.mark-ok { color:var(--ok); } .mark-bad { color:var(--bad); font-weight:700; }
+.mark-warn { color:var(--warn); font-weight:700; }
 details.detail pre { white-space:pre-wrap; overflow-wrap:anywhere; font-size:12px;
   background:#f5f7fa; padding:6px 8px; border-radius:4px; max-height:240px; overflow:auto; }
 figure.chart-card { min-width:0; }
@@ -1098,6 +1196,8 @@ def write_report(database: Path, reports_dir: Path, *, data_docs_index: Path | N
     written to a temp file and moved into place, so a reader never sees half a page.
     """
     reports_dir.mkdir(parents=True, exist_ok=True)
+    if data_docs_index is None and (reports_dir / DATA_DOCS_INDEX).is_file():
+        data_docs_index = reports_dir / DATA_DOCS_INDEX  # built by the last run's validate stage
     href = relative_href(data_docs_index, reports_dir) if data_docs_index is not None else None
     if database.exists():
         con = duckdb.connect(str(database), read_only=True)

@@ -167,6 +167,20 @@ VERSION_CHANGES = pa.schema(
     ]
 )
 
+# Not a warehouse table: every version of each story this run touches, as the warehouse will hold
+# them after the load (versions already loaded and the batch's new ones), so validation can check
+# that each story keeps versions 1..n with exactly one latest.
+STORY_VERSIONS = pa.schema(
+    [
+        pa.field("story_id", STRING, nullable=False),
+        pa.field("article_id", STRING, nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("is_latest", pa.bool_(), nullable=False),
+        pa.field("published_date", pa.date32(), nullable=False),
+        pa.field("in_batch", pa.bool_(), nullable=False),
+    ]
+)
+
 # Tables a run builds from its new input files, in load order (parents before children).
 BATCH_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,

@@ -54,6 +54,11 @@ class Settings:
         return self.warehouse_dir / "reports"
 
     @property
+    def data_docs_dir(self) -> Path:
+        """GX Data Docs of the last validation, linked from the report."""
+        return self.reports_dir / "data_docs"
+
+    @property
     def lock_path(self) -> Path:
         """Held by the one run allowed to write at a time."""
         return self.warehouse_dir / ".newswire.lock"

@@ -2,9 +2,12 @@
 
 Each suite is named after the frame it checks: a batch table (``articles.json`` checks the
 batch's articles) or a derived frame that turns a cross-table rule into columns GX can check
-(``article_checks``: story paragraphs per article; ``run_accounting``: the file counts).
-Expectations carry ``meta.severity``: 'error' (the default) blocks the load, 'warning' is
-reported only. GX is imported here only, because importing it costs seconds.
+(``article_checks``: paragraphs and mentions per article; ``story_checks``: the versions of each
+story the batch touches; ``foreign_keys``: child keys with no parent in the batch;
+``batch_profile``: batch-wide statistics that flag a broken extractor; ``run_accounting``: the
+file counts). Expectations carry ``meta.severity``: 'error' blocks the load, 'warning' is
+reported only; ``meta.notes`` says why the expectation exists. GX is imported only inside the
+functions that validate, because importing it costs seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from collections.abc import Mapping
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,9 +27,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from flows.schemas import STORY_VERSIONS
+
 ERROR = "error"
 WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
 _EARLIEST_DATE = datetime(1980, 1, 1)
+# The run status a batch that passes the gate is recorded with (see run_accounting.json).
+PASSING_STATUS = "success"
+# GX loggers that chat at INFO ('Created temporary directory ... for ephemeral docs site').
+NOISY_LOGGERS = ("great_expectations", "great_expectations.core", "py.warnings")
 
 
 @dataclass(frozen=True)
@@ -40,20 +52,235 @@ class DqResult:
 
 
 def load_suites(expectations_dir: Path) -> dict[str, dict[str, Any]]:
-    """Read every suite JSON file; the file name (without .json) is the frame it validates."""
+    """Read every suite JSON file; the file name (without .json) is the frame it validates.
+
+    A severity other than 'error' or 'warning' is refused here: a typo must not quietly turn a
+    blocking expectation into something else.
+    """
     suites = {}
     for path in sorted(expectations_dir.glob("*.json")):
-        suites[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        for expectation in suite.get("expectations", []):
+            severity = expectation.get("meta", {}).get("severity", ERROR)
+            if severity not in SEVERITIES:
+                raise ValueError(f"{path.name}: unknown severity {severity!r} in {expectation}")
+        suites[path.stem] = suite
     return suites
 
 
 def validation_parameters(tables: Mapping[str, pa.Table], today: date) -> dict[str, Any]:
-    """Values that suites reference as ``{"$PARAMETER": name}``: they depend on the batch."""
+    """Values that suites reference as ``{"$PARAMETER": name}``: they depend on the run's day."""
     return {
-        "batch_article_ids": tables["articles"].column("article_id").to_pylist(),
-        "batch_entity_ids": tables["entities"].column("entity_id").to_pylist(),
         "min_published_date": _EARLIEST_DATE,
         "max_published_date": datetime.combine(today + timedelta(days=1), datetime.min.time()),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Derived frames: cross-table rules as plain columns
+# --------------------------------------------------------------------------------------------
+
+
+def _column(table: pa.Table, name: str) -> list[Any]:
+    return table.column(name).to_pylist()
+
+
+def _count_by(values: Iterable[str]) -> Counter[str]:
+    return Counter(values)
+
+
+def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
+    """One row per batch article with what its paragraphs and mentions say about it."""
+    articles = tables["articles"]
+    paragraphs = tables["paragraphs"]
+    mentions = tables["entity_mentions"]
+    parts = _count_by(_column(paragraphs, "article_id"))
+    story: Counter[str] = Counter()
+    numbered: Counter[str] = Counter()
+    max_paragraph_no: dict[str, int] = {}
+    max_position: dict[str, int] = {}
+    for article_id, kind, number, position in zip(
+        _column(paragraphs, "article_id"),
+        _column(paragraphs, "kind"),
+        _column(paragraphs, "paragraph_no"),
+        _column(paragraphs, "position"),
+        strict=True,
+    ):
+        if kind == "story":
+            story[article_id] += 1
+        if number is not None:
+            numbered[article_id] += 1
+            max_paragraph_no[article_id] = max(max_paragraph_no.get(article_id, 0), number)
+        max_position[article_id] = max(max_position.get(article_id, 0), position)
+    entity_count = _count_by(_column(mentions, "article_id"))
+    max_mention_paragraph: dict[str, int] = {}
+    for article_id, first in zip(
+        _column(mentions, "article_id"), _column(mentions, "first_paragraph_no"), strict=True
+    ):
+        max_mention_paragraph[article_id] = max(max_mention_paragraph.get(article_id, 0), first)
+    ids = _column(articles, "article_id")
+    frame = pd.DataFrame(
+        {
+            "article_id": ids,
+            "paragraph_count": _column(articles, "paragraph_count"),
+            "story_paragraphs": [story[a] for a in ids],
+            # Subheads are story parts editors do not number, so they are counted apart.
+            "numbered_paragraphs": [numbered[a] for a in ids],
+            "max_paragraph_no": pd.array([max_paragraph_no.get(a) for a in ids], dtype="Int64"),
+            "parts": [parts[a] for a in ids],
+            "max_position": pd.array([max_position.get(a) for a in ids], dtype="Int64"),
+            "entity_count": [entity_count[a] for a in ids],
+            "max_mention_paragraph": pd.array(
+                [max_mention_paragraph.get(a) for a in ids], dtype="Int64"
+            ),
+            "headline_length": pc.utf8_length(articles.column("headline")).to_pylist(),
+        }
+    )
+    frame["paragraph_count_gap"] = frame["paragraph_count"] - frame["story_paragraphs"]
+    frame["has_entity"] = frame["entity_count"] > 0
+    return frame
+
+
+def story_checks(story_versions: pa.Table) -> pd.DataFrame:
+    """One row per story the batch touches: how its versions are numbered and which is latest."""
+    versions: dict[str, list[int]] = defaultdict(list)
+    latest: dict[str, list[int]] = defaultdict(list)
+    in_batch: Counter[str] = Counter()
+    for story_id, version, is_latest, new in zip(
+        _column(story_versions, "story_id"),
+        _column(story_versions, "version"),
+        _column(story_versions, "is_latest"),
+        _column(story_versions, "in_batch"),
+        strict=True,
+    ):
+        versions[story_id].append(version)
+        if is_latest:
+            latest[story_id].append(version)
+        if new:
+            in_batch[story_id] += 1
+    ids = sorted(versions)
+    return pd.DataFrame(
+        {
+            "story_id": ids,
+            "versions": [len(versions[s]) for s in ids],
+            "distinct_versions": [len(set(versions[s])) for s in ids],
+            "min_version": [min(versions[s]) for s in ids],
+            "max_version": [max(versions[s]) for s in ids],
+            "latest_count": [len(latest[s]) for s in ids],
+            "latest_version": pd.array(
+                [latest[s][0] if len(latest[s]) == 1 else None for s in ids], dtype="Int64"
+            ),
+            "batch_versions": [in_batch[s] for s in ids],
+        },
+        columns=[
+            "story_id",
+            "versions",
+            "distinct_versions",
+            "min_version",
+            "max_version",
+            "latest_count",
+            "latest_version",
+            "batch_versions",
+        ],
+    )
+
+
+def batch_profile(tables: Mapping[str, pa.Table], checks: pd.DataFrame) -> pd.DataFrame:
+    """One row of batch-wide statistics (none for a batch without articles)."""
+    if checks.empty:
+        return pd.DataFrame(
+            columns=[
+                "articles",
+                "mean_entities_per_article",
+                "share_without_entity",
+                "mean_headline_length",
+                "mean_word_count",
+            ]
+        )
+    return pd.DataFrame(
+        [
+            {
+                "articles": len(checks),
+                "mean_entities_per_article": float(checks["entity_count"].mean()),
+                "share_without_entity": float((~checks["has_entity"]).mean()),
+                "mean_headline_length": float(checks["headline_length"].mean()),
+                "mean_word_count": float(pc.mean(tables["articles"].column("word_count")).as_py()),
+            }
+        ]
+    )
+
+
+# (frame, column) of each child key, and the (frame, column) it must name in the same batch.
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("paragraphs", "article_id", "articles", "article_id"),
+    ("entity_mentions", "article_id", "articles", "article_id"),
+    ("entity_mentions", "entity_id", "entities", "entity_id"),
+    ("update_notes", "article_id", "articles", "article_id"),
+    ("related_links", "article_id", "articles", "article_id"),
+)
+
+
+def foreign_keys(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
+    """One row per distinct child key: ``missing_key`` holds it when no parent row has it.
+
+    A column of orphans (null when the parent exists) lets GX report the orphaned keys
+    themselves, without spelling every key of the batch into the expectation.
+    """
+    rows: list[tuple[str, str, str | None]] = []
+    for child, child_column, parent, parent_column in REFERENCES:
+        if child not in tables or parent not in tables:
+            continue
+        keys = set(_column(tables[parent], parent_column))
+        values = _column(tables[child], child_column)
+        reference = f"{child}.{child_column}"
+        rows.extend(
+            (reference, value, None if value in keys else value)
+            for value in sorted({v for v in values if v is not None})
+        )
+    return pd.DataFrame(rows, columns=["reference", "key", "missing_key"])
+
+
+def run_accounting(tables: Mapping[str, pa.Table], accounting: Mapping[str, int]) -> pd.DataFrame:
+    """The run's file counts beside the rows the batch holds for them."""
+    frame = pd.DataFrame([dict(accounting)])
+    frame["unaccounted"] = (
+        frame["files_seen"] - frame["files_new"] - frame["files_skipped"] - frame["files_rejected"]
+    )
+    frame["source_file_rows"] = tables["source_files"].num_rows
+    frame["rejected_file_rows"] = tables["rejected_files"].num_rows
+    frame["batch_articles"] = tables["articles"].num_rows
+    frame["status"] = PASSING_STATUS
+    return frame
+
+
+def update_note_frames(tables: Mapping[str, pa.Table]) -> dict[str, pd.DataFrame]:
+    """Each note's actions and paragraph references as rows (GX checks scalars, not lists)."""
+    articles = tables["articles"]
+    notes = tables["update_notes"]
+    paragraph_count = dict(
+        zip(_column(articles, "article_id"), _column(articles, "paragraph_count"), strict=True)
+    )
+    action_rows: list[tuple[str, int, str]] = []
+    ref_rows: list[tuple[str, int, int, int | None]] = []
+    for article_id, note_no, actions, refs in zip(
+        _column(notes, "article_id"),
+        _column(notes, "note_no"),
+        _column(notes, "actions"),
+        _column(notes, "paragraph_refs"),
+        strict=True,
+    ):
+        action_rows.extend((article_id, note_no, action) for action in actions)
+        count = paragraph_count.get(article_id)
+        ref_rows.extend((article_id, note_no, ref, count) for ref in refs)
+    refs_frame = pd.DataFrame(
+        ref_rows, columns=["article_id", "note_no", "paragraph_ref", "paragraph_count"]
+    )
+    refs_frame["paragraph_count"] = refs_frame["paragraph_count"].astype("Int64")
+    return {
+        "update_note_actions": pd.DataFrame(
+            action_rows, columns=["article_id", "note_no", "action"]
+        ),
+        "update_note_refs": refs_frame,
     }
 
 
@@ -61,77 +288,217 @@ def derived_frames(
     tables: Mapping[str, pa.Table], accounting: Mapping[str, int]
 ) -> dict[str, pd.DataFrame]:
     """Frames that express cross-table rules as plain columns."""
-    articles = tables["articles"]
-    paragraphs = tables["paragraphs"]
-    notes = tables["update_notes"]
-    story_counts: dict[str, int] = {}
-    kinds = paragraphs.column("kind").to_pylist()
-    for article_id, kind in zip(paragraphs.column("article_id").to_pylist(), kinds, strict=True):
-        if kind == "story":
-            story_counts[article_id] = story_counts.get(article_id, 0) + 1
-    mention_counts: dict[str, int] = {}
-    for article_id in tables["entity_mentions"].column("article_id").to_pylist():
-        mention_counts[article_id] = mention_counts.get(article_id, 0) + 1
-    article_ids = articles.column("article_id").to_pylist()
-    article_checks = pd.DataFrame(
-        {
-            "article_id": article_ids,
-            "paragraph_count": articles.column("paragraph_count").to_pylist(),
-            "story_paragraphs": [story_counts.get(a, 0) for a in article_ids],
-            "entity_count": [mention_counts.get(a, 0) for a in article_ids],
-            "headline_length": pc.utf8_length(articles.column("headline")).to_pylist(),
-        }
-    )
-    article_checks["paragraph_count_gap"] = (
-        article_checks["paragraph_count"] - article_checks["story_paragraphs"]
-    )
-    article_checks["has_entity"] = article_checks["entity_count"] > 0
-    paragraph_count = dict(
-        zip(article_ids, articles.column("paragraph_count").to_pylist(), strict=True)
-    )
-    action_rows: list[tuple[str, int, str]] = []
-    ref_rows: list[tuple[str, int, int, int]] = []
-    for article_id, note_no, actions, refs in zip(
-        notes.column("article_id").to_pylist(),
-        notes.column("note_no").to_pylist(),
-        notes.column("actions").to_pylist(),
-        notes.column("paragraph_refs").to_pylist(),
-        strict=True,
-    ):
-        action_rows.extend((article_id, note_no, action) for action in actions)
-        count = paragraph_count.get(article_id, 0)
-        ref_rows.extend((article_id, note_no, ref, count) for ref in refs)
-    run_accounting = pd.DataFrame([dict(accounting)])
-    run_accounting["unaccounted"] = (
-        run_accounting["files_seen"]
-        - run_accounting["files_new"]
-        - run_accounting["files_skipped"]
-        - run_accounting["files_rejected"]
-    )
+    checks = article_checks(tables)
     return {
-        "article_checks": article_checks,
-        "update_note_actions": pd.DataFrame(
-            action_rows, columns=["article_id", "note_no", "action"]
-        ),
-        "update_note_refs": pd.DataFrame(
-            ref_rows, columns=["article_id", "note_no", "paragraph_ref", "paragraph_count"]
-        ),
-        "run_accounting": run_accounting,
+        "article_checks": checks,
+        "story_checks": story_checks(tables.get("story_versions", STORY_VERSIONS.empty_table())),
+        "batch_profile": batch_profile(tables, checks),
+        "foreign_keys": foreign_keys(tables),
+        "run_accounting": run_accounting(tables, accounting),
+        **update_note_frames(tables),
     }
 
 
 def to_frames(tables: Mapping[str, pa.Table]) -> dict[str, pd.DataFrame]:
-    """Arrow tables as pandas frames, dates as timestamps so range checks compare them."""
-    return {name: table.to_pandas(date_as_object=False) for name, table in tables.items()}
+    """Arrow tables as pandas frames, dates as timestamps so range checks compare them.
+
+    Integer columns become nullable pandas integers, so a null stays a null instead of turning
+    the column into floats.
+    """
+    return {
+        name: table.to_pandas(date_as_object=False, types_mapper=_nullable_integers)
+        for name, table in tables.items()
+    }
+
+
+def _nullable_integers(data_type: pa.DataType) -> Any:
+    if pa.types.is_int32(data_type) or pa.types.is_int64(data_type):
+        return pd.Int64Dtype()
+    return None
+
+
+def batch_frames(
+    tables: Mapping[str, pa.Table], accounting: Mapping[str, int]
+) -> dict[str, pd.DataFrame]:
+    """Every frame a suite may name: the batch tables and the derived frames."""
+    return {**to_frames(tables), **derived_frames(tables, accounting)}
+
+
+# --------------------------------------------------------------------------------------------
+# Running the suites
+# --------------------------------------------------------------------------------------------
 
 
 def describe(expectation: Mapping[str, Any]) -> str:
-    """A short, stable name for an expectation: its type and the columns it checks."""
+    """A short, stable name for an expectation: type, columns, bounds, condition, tolerance.
+
+    Works on a suite's JSON and on GX's own config of it (which turns bounds into floats and
+    conditions into objects), so dq_results names match what the JSON says.
+    """
     kwargs = expectation.get("kwargs", {})
     columns = [str(kwargs[key]) for key in ("column", "column_A", "column_B") if key in kwargs] + [
         str(c) for c in kwargs.get("column_list", [])
     ]
-    return f"{expectation['type']}({', '.join(columns)})" if columns else expectation["type"]
+    name = f"{expectation['type']}({', '.join(columns)})" if columns else expectation["type"]
+    if "min_value" in kwargs or "max_value" in kwargs:
+        name += f" {_bound(kwargs.get('min_value'))}..{_bound(kwargs.get('max_value'))}"
+    condition = kwargs.get("row_condition")
+    if condition:
+        name += f" where {_condition(condition)}"
+    mostly = kwargs.get("mostly")
+    if mostly is not None and mostly < 1:
+        name += f" mostly {mostly:g}"
+    return name
+
+
+def _condition(condition: Any) -> str:
+    """A row condition as text: GX condition JSON ``{"type": "comparison", ...}`` or a string."""
+    if isinstance(condition, Mapping) and condition.get("type") == "comparison":
+        return (
+            f"{condition['column']['name']} {condition['operator']} "
+            f"{json.dumps(condition['parameter'])}"
+        )
+    if isinstance(condition, Mapping) and condition.get("type") == "nullity":
+        null = "null" if condition["is_null"] else "not null"
+        return f"{condition['column']['name']} is {null}"
+    return str(condition)
+
+
+def _bound(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Mapping) and "$PARAMETER" in value:
+        return str(value["$PARAMETER"])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)
+
+
+def quiet_gx() -> None:
+    """Keep GX's INFO chatter and deprecation warnings out of what users see; errors still show.
+
+    Call it again after importing GX: some GX modules set their own logger to INFO on import.
+    """
+    for name in list(logging.root.manager.loggerDict) + list(NOISY_LOGGERS):
+        if name.startswith(NOISY_LOGGERS):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    for module in ("great_expectations", "marshmallow", "pandas", "posthog", "altair"):
+        warnings.filterwarnings("ignore", module=module)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*great_expectations.*")
+
+
+class SuiteRunner:
+    """One ephemeral GX context with every suite and one asset per frame, reused per batch.
+
+    Setting up the context, suites and assets costs about a second; tests that validate many
+    small batches build one runner per module.
+    """
+
+    def __init__(self, suites: Mapping[str, dict[str, Any]]) -> None:
+        quiet_gx()
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        quiet_gx()
+        self.gx = gx
+        self.specs = {name: copy.deepcopy(spec) for name, spec in suites.items()}
+        self.context = gx.get_context(mode="ephemeral")
+        # Progress bars print on every validation; TQDM_DISABLE does not stop them.
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("newswire_batch")
+        self.suites: dict[str, Any] = {}
+        self.names: dict[str | None, tuple[str, str]] = {}
+        self.batch_definitions: dict[str, Any] = {}
+        for name, spec in self.specs.items():
+            suite_spec = copy.deepcopy(spec)
+            for expectation in suite_spec.get("expectations", []):
+                # GX renders its own 'notes' field in Data Docs; ours live in meta.notes.
+                meta = expectation.get("meta", {})
+                if meta.get("notes") and "notes" not in expectation:
+                    severity = meta.get("severity", ERROR)
+                    effect = "blocks the load" if severity == ERROR else "reported only"
+                    expectation["notes"] = f"{severity} ({effect}): {meta['notes']}"
+            suite = self.context.suites.add(gx.ExpectationSuite(**suite_spec))
+            self.suites[name] = suite
+            # Results come back in GX's order with evaluated parameters; name them from the JSON.
+            for added, written in zip(suite.expectations, spec["expectations"], strict=True):
+                assert added.expectation_type == written["type"]
+                severity = written.get("meta", {}).get("severity", ERROR)
+                self.names[added.id] = (describe(written), severity)
+            asset = self.source.add_dataframe_asset(name)
+            self.batch_definitions[name] = asset.add_batch_definition_whole_dataframe("batch")
+        self.last_results: dict[str, Any] = {}
+
+    def validate(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        parameters: Mapping[str, Any],
+        only: Iterable[str] | None = None,
+    ) -> list[DqResult]:
+        """Run every suite (or ``only`` these) against its frame; one result per expectation."""
+        names = sorted(self.specs) if only is None else sorted(only)
+        missing = sorted(set(names) - set(frames))
+        if missing:
+            raise ValueError(f"expectation suites with no frame to validate: {', '.join(missing)}")
+        results: list[DqResult] = []
+        self.last_results = {}
+        for name in names:
+            spec = self.specs[name]
+            frame = frames[name]
+            if frame.empty:
+                # Aggregate expectations (means, proportions) are undefined on no rows.
+                results.extend(
+                    DqResult(
+                        name,
+                        describe(e),
+                        True,
+                        0,
+                        "no rows in this batch",
+                        e.get("meta", {}).get("severity", ERROR),
+                    )
+                    for e in spec["expectations"]
+                )
+                continue
+            batch = self.batch_definitions[name].get_batch(batch_parameters={"dataframe": frame})
+            outcome = batch.validate(self.suites[name], expectation_parameters=dict(parameters))
+            self.last_results[name] = outcome
+            for result in outcome.results:
+                config = result.expectation_config
+                assert config is not None  # GX sets it on every result of a suite run
+                expectation, severity = self.names[config.id]
+                results.append(
+                    DqResult(
+                        table_name=name,
+                        expectation=expectation,
+                        success=bool(result.success),
+                        unexpected_count=_unexpected_count(result.result),
+                        details=_details(result),
+                        severity=severity,
+                    )
+                )
+        return results
+
+
+@dataclass
+class Validation:
+    """A batch's results, with the runner that produced them (Data Docs render from it)."""
+
+    results: list[DqResult]
+    runner: SuiteRunner | None = None
+
+
+def validate_batch(
+    tables: Mapping[str, pa.Table],
+    accounting: Mapping[str, int],
+    expectations_dir: Path,
+    today: date,
+) -> Validation:
+    """Validate a staged batch: its tables and the derived frames, against every suite."""
+    runner = SuiteRunner(load_suites(expectations_dir))
+    results = runner.validate(
+        batch_frames(tables, accounting), validation_parameters(tables, today)
+    )
+    return Validation(results, runner)
 
 
 def validate_frames(
@@ -139,57 +506,8 @@ def validate_frames(
     suites: Mapping[str, dict[str, Any]],
     parameters: Mapping[str, Any],
 ) -> list[DqResult]:
-    """Run every suite against its frame and return one result per expectation."""
-    missing = sorted(set(suites) - set(frames))
-    if missing:
-        raise ValueError(f"expectation suites with no frame to validate: {', '.join(missing)}")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    for noisy in ("great_expectations", "great_expectations.core", "py.warnings"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("newswire_batch")
-    results: list[DqResult] = []
-    for name in sorted(suites):
-        spec = suites[name]
-        frame = frames[name]
-        if frame.empty:
-            # Aggregate expectations (means, proportions) are undefined on no rows.
-            results.extend(
-                DqResult(
-                    name,
-                    describe(e),
-                    True,
-                    0,
-                    "no rows in this batch",
-                    e.get("meta", {}).get("severity", ERROR),
-                )
-                for e in spec["expectations"]
-            )
-            continue
-        suite = context.suites.add(gx.ExpectationSuite(**copy.deepcopy(spec)))
-        batch_definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(
-            "whole"
-        )
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        outcome = batch.validate(suite, expectation_parameters=dict(parameters))
-        for result in outcome.results:
-            config = result.expectation_config
-            assert config is not None  # GX sets it on every result of a suite run
-            description = describe({"type": config.type, "kwargs": config.kwargs})
-            results.append(
-                DqResult(
-                    table_name=name,
-                    expectation=description,
-                    success=bool(result.success),
-                    unexpected_count=_unexpected_count(result.result),
-                    details=_details(result),
-                    severity=(config.meta or {}).get("severity", ERROR),
-                )
-            )
-    return results
+    """Run every suite against its frame with a fresh GX context."""
+    return SuiteRunner(suites).validate(frames, parameters)
 
 
 def _unexpected_count(result: Mapping[str, Any]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +40,28 @@ def settings(tmp_path: Path, seed_input: Path) -> Settings:
     return Settings(
         input_dir=seed_input, warehouse_dir=tmp_path / "warehouse", write_report=False
     ).resolved()
+
+
+@pytest.fixture(scope="session")
+def entity_extractor() -> Any:
+    """spaCy's small English model, loaded once (about a second)."""
+    from flows.entities import EntityExtractor
+
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="session")
+def suite_runner() -> Any:
+    """One GX context with every suite of ``expectations/`` (GX import and set-up cost seconds)."""
+    from flows import validate
+    from flows.settings import EXPECTATIONS_DIR
+
+    return validate.SuiteRunner(validate.load_suites(EXPECTATIONS_DIR))
+
+
+@pytest.fixture(scope="session")
+def seed_batch(entity_extractor: Any) -> Any:
+    """The batch a first run stages from seeds/, built by the pipeline's pure stages."""
+    from batches import build
+
+    return build(SEEDS, entity_extractor)

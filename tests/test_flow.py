@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flows.pipeline import DataQualityError, newswire_run
+from flows.pipeline import newswire_run
 from flows.schemas import BATCH_TABLES
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -130,31 +129,3 @@ def test_full_refresh_rebuilds_the_same_tables(seed_input: Path, tmp_path: Path)
         "select name, stories from entity_mentions_daily where name = 'Xi Jinping'",
     )
     assert xi == [("Xi Jinping", 1)]
-
-
-def test_failed_gate_leaves_warehouse_untouched_and_quarantines(
-    seed_input: Path, tmp_path: Path
-) -> None:
-    warehouse = tmp_path / "warehouse"
-    run(seed_input, warehouse)
-    database = warehouse / "news.duckdb"
-    digest = hashlib.sha256(database.read_bytes()).hexdigest()
-    before = counts(warehouse)
-    # A story dated far in the future breaks the published_date range expectation.
-    (seed_input / "zz_future.txt").write_text(
-        " date 2999-01-01 Tomorrow's Ferry Timetable\n\n(Bloomberg) -- Ferries will run late.\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataQualityError, match="articles: expect_column_values_to_be_between"):
-        run(seed_input, warehouse)
-    assert counts(warehouse) == before
-    runs = query(warehouse, "select run_id, status from pipeline_runs order by started_at")
-    assert runs[-1][1] == "failed_validation"
-    failed = query(
-        warehouse,
-        "select table_name, expectation from dq_results where run_id = ? and not success",
-        runs[-1][0],
-    )
-    assert ("articles", "expect_column_values_to_be_between(published_date)") in failed
-    assert (warehouse / "quarantine" / str(runs[-1][0]) / "articles.parquet").is_file()
-    assert hashlib.sha256(database.read_bytes()).hexdigest() != digest  # only the run was recorded

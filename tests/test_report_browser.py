@@ -233,3 +233,34 @@ def test_screenshot_renders(tmp_path: Path, report_page: Path) -> None:
     assert (width, height) == (1280, 2400)
     # A blank page compresses to almost nothing; a drawn report does not.
     assert len(data) > 30_000
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_report_of_a_real_run_renders_with_hostile_headline_as_text(
+    tmp_path: Path, seed_input: Path
+) -> None:
+    """The page a real flow run writes (seeds/ plus a story with a script in its headline)."""
+    from flows.pipeline import newswire_run
+
+    (seed_input / "zz_hostile.txt").write_text(
+        f" date 2022-11-18 {XSS_HEADLINE}\n\n(Bloomberg) -- Stocks in Lisbon and Frankfurt rose "
+        "on Friday while bonds slipped, traders at Banco Atlantico said.\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "warehouse"
+    newswire_run(input_dir=str(seed_input), warehouse_dir=str(warehouse))
+    page = warehouse / "reports" / "index.html"
+
+    dom = run_chromium(tmp_path, "--dump-dom", page.as_uri())
+
+    assert title_of(dom).startswith("newswire")
+    for chart_id in CHART_IDS:
+        match = re.search(rf'<svg id="{chart_id}"[^>]*role="img"[^>]*>.*?</svg>', dom, re.S)
+        assert match, f"chart {chart_id} missing from the DOM"
+        assert "<rect" in match.group(0), f"chart {chart_id} draws no bars"
+    assert "Markets &lt;script&gt;document.title='pwned'&lt;/script&gt; &amp; bonds" in dom
+    assert "<script" not in dom
+    assert 'id="data-docs-link" href="data_docs/index.html"' in dom
+    docs = run_chromium(tmp_path, "--dump-dom", (page.parent / "data_docs" / "index.html").as_uri())
+    assert "GX Data Docs" in docs
+    assert len(re.findall(r"<tr><td><code>", docs)) >= 10

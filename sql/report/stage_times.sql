@@ -9,7 +9,10 @@ group by stage
 order by
     coalesce(
         list_position(
-            ['discover', 'read_hash', 'parse', 'entities', 'parquet', 'validate', 'load', 'report'],
+            [
+                'discover', 'read_hash', 'parse', 'entities', 'parquet', 'validate',
+                'data_docs', 'load', 'report'
+            ],
             stage
         ),
         99

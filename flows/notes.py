@@ -310,6 +310,9 @@ _SCOPES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 
+# Every cheap keyword of the scopes, looked for once per note.
+_SCOPE_KEYS = tuple(sorted({key for _, keys, _ in _SCOPES for key in keys}))
+
 # --- when -----------------------------------------------------------------------------------
 
 _MONTHS = {
@@ -534,8 +537,9 @@ def _locate(low: str) -> tuple[list[int], str | None, list[_Span]]:
                     if value is not None:
                         found.append((start, value))
 
+    present = frozenset(key for key in _SCOPE_KEYS if key in low)
     for name, keys, pattern in _SCOPES:
-        if any(k in low for k in keys):
+        if not present.isdisjoint(keys):
             hit = pattern.search(low)
             if hit is not None:
                 scopes.append((hit.start(), name))

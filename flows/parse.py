@@ -144,16 +144,17 @@ _BARE_DATELINE = re.compile(
 _OPENERS = re.compile(
     r"(?P<copyright>©|\(c\)\s*(?:copyright\b|\d{4})"
     r"|copyright\b[^.\n]{0,60}?(?:\d{4}|all rights reserved)|all rights reserved)"
-    r"|(?P<contact>to contact\b[^.]{0,80}?\b(?:reporters?|editors?|authors?|writers?|staff"
+    r"|(?P<contact>to contact\s+(?:the\s+)?(?:reporters?|editors?|authors?|writers?|bloomberg)\b"
+    r"|to contact\b[^.]{0,80}?\b(?:reporters?|editors?|authors?|writers?|staff"
     r"|story|columnists?|correspondents?|newsroom|us)\b"
-    r"|to reach the (?:reporters?|authors?|writers?|editors?)\b"
+    r"|to reach the (?:reporters?|authors?|writers?|editors?)\b|-*\s*write to\b"
     r"|follow\s+(?:\S+\s+){1,4}on\s+(?:twitter|x|linkedin|facebook)\b"
     r"|(?:e-?mail|contact)\s+(?:the\s+)?(?:reporters?|authors?|writers?|editors?)\b)"
     r"|(?P<byline>-+\s*with assistance\b|\(?\s*(?:(?:additional|editing|writing|compiled|"
     r"reporting|graphics?|photos?|photography)\s+(?:and\s+\w+\s+)?)+by\b)"
     r"|(?P<boilerplate>for more articles like this|subscribe\s+(?:now|to|here|today)\b"
     r"|sign\s+up\s+(?:for|here|now|to)\b|like this story\?|get the latest\b|our standards\s*:"
-    r"|the thomson reuters trust principles|more from bloomberg\b"
+    r"|the thomson reuters trust principles|more from bloomberg\b|\(end\) dow jones newswires"
     r"|_{3,}|-{3,}\s*$|\*{3,}\s*$|#{3,}"
     r"|this (?:article|story) (?:was|is) (?:provided|produced|published) by)"
     r"|(?P<link_heading>(?:(?:related|more|recommended)\s+(?:stories|story|coverage|reading"
@@ -181,7 +182,7 @@ _MAX_CHARS = {
 _COPYRIGHT_SENTENCE = re.compile(r"(?i:copyright)\s+[a-z]")
 _LINK_TITLE = re.compile(r"[^:]{0,40}:\s*(.+)", re.DOTALL)
 _BYLINE_NAME = re.compile(
-    r"By:?\s+[A-ZÀ-Þ][\w.'’-]*(?:(?:\s+|\s*,\s*|\s+(?:and|&|de|da|van|von|der|del|la|le|di"
+    r"(?:By|BY):?\s+[A-ZÀ-Þ][\w.'’-]*(?:(?:\s+|\s*,\s*|\s+(?:and|&|de|da|van|von|der|del|la|le|di"
     r"|bin|al|y)\s+)[A-ZÀ-Þ(][\w.'’()-]*){0,12}\.?"
 )
 # '--With assistance ...', '-- Jane Doe, chief economist', '- Jo Roe, analyst': a single hyphen
@@ -202,7 +203,15 @@ _PROMOTION = re.compile(
     re.IGNORECASE,
 )
 _MAX_PROMOTION = 300
-_PROMOTION_WORDS = ("sign up", "inbox", "follow", "subscrib")
+# Promotions of a newsletter after the story, which readers of a syndicated copy still get.
+_TRAILING_PROMOTION = re.compile(
+    r"\bsign up (?:here|now|for (?:our|the|bloomberg)\b[^.]{0,60}\bnewsletter)"
+    r"|\bsubscrib(?:e|ing) (?:to (?:our|bloomberg)|via|here|now)\b|\b(?:this|our) newsletter\b"
+    r"|^like [^?]{1,60}\?$|^how are we doing\?|keep it to yourself|^for even more\b",
+    re.IGNORECASE,
+)
+# Cheap screens for the pattern, in either case ('Sign up', 'sign up').
+_PROMOTION_WORDS = ("ign up", "IGN UP", "nbox", "NBOX", "ollow", "OLLOW", "ubscrib", "UBSCRIB")
 # How far down a file the lede may stand behind top bullets, bylines and notes, and how
 # long such top matter may be (a longer paragraph is the story itself).
 _LEDE_SEARCH = 8
@@ -625,6 +634,8 @@ def _three_letter_keys(words: frozenset[str], phrases: tuple[str, ...]) -> froze
 # A first, cheaper filter: paragraphs whose first three characters cannot start any of the
 # above are story text without further checks.
 _SPECIAL_KEYS = _three_letter_keys(_SPECIAL_FIRST_WORDS, _SPECIAL_PHRASES)
+# A lede opening with a wire tag: a bracketed name and a dash ('(Bloomberg) --').
+_TAGGED_LEDE = re.compile(r"\([A-Z][\w.&'’ -]{0,38}\)[ \t]*(?:--|—|–|-)")
 _PLAIN_OPENING = frozenset("“”\"‘’'0123456789$£€")
 _CONTRIBUTED = (
     "contributed to this report.",
@@ -660,6 +671,9 @@ def _classify(
             ):
                 kinds.append(STORY)
                 continue
+        if first == "(" and _TAGGED_LEDE.match(text):
+            kinds.append(STORY)  # '(Bloomberg) -- ...': neither a staff line nor a note
+            continue
         kind = _opener_kind(text)
         if kind is None:
             note = parse_update_note(text, published)
@@ -693,7 +707,7 @@ def _classify(
                     number = paragraph_no
             elif index == lede_index:
                 paragraph_no = number = 1
-            elif text[:3] == "By " and _BYLINE_NAME.fullmatch(text):
+            elif text[:3] in ("By ", "BY ") and _BYLINE_NAME.fullmatch(text):
                 kind = BYLINE
             parts.append(new_part(Part, (index + 1, kind, text, number)))
             in_link_block = in_link_block and kind == RELATED_LINK
@@ -713,15 +727,32 @@ def _classify(
         elif kind == COPYRIGHT and copyright_line is None:
             copyright_line = text
         parts.append(new_part(Part, (index + 1, kind, text, number)))
+    _demote_trailing_promotions(parts)
     return parts, placed, links, copyright_line, tag
+
+
+def _demote_trailing_promotions(parts: list[Part]) -> None:
+    """Newsletter promotions after the story ('Like Terms of Trade?') are boilerplate.
+
+    Only story parts after the last real story paragraph are looked at, from the end, so the
+    numbers of the story paragraphs before them stay as they are.
+    """
+    for at in range(len(parts) - 1, -1, -1):
+        part = parts[at]
+        if part.kind != STORY:
+            continue
+        if part.paragraph_no == 1 or len(part.text) > _MAX_PROMOTION:
+            return
+        if _TRAILING_PROMOTION.search(part.text) is None:
+            return
+        parts[at] = Part(part.position, BOILERPLATE, part.text, None)
 
 
 def _is_promotion(text: str) -> bool:
     """'Sign up for our newsletter' where a lede should be (cheap word checks first)."""
     if len(text) > _MAX_PROMOTION:
         return False
-    low = text.lower()
-    return any(word in low for word in _PROMOTION_WORDS) and _PROMOTION.search(low) is not None
+    return any(word in text for word in _PROMOTION_WORDS) and _PROMOTION.search(text) is not None
 
 
 def _find_lede(paragraphs: list[str], kinds: list[str]) -> tuple[int | None, _Tag]:

@@ -419,6 +419,45 @@ def test_ap_story_staff_lines() -> None:
     assert (story.wire, story.dateline) == ("AP", "SACRAMENTO, Calif.")
 
 
+def test_newsletter_promotions_after_the_story_are_boilerplate() -> None:
+    story = parsed(
+        " date 2019-11-14 Port Volumes Slip\n\n"
+        "(Bloomberg) -- Container volumes at Baltic ports slipped in October.\n\n"
+        "Customers can sign up for the new rail shuttle from Monday.\n\n"
+        "Like Harbor Watch?\n\n"
+        "Colleagues can sign up here. We want to hear what you think about this newsletter.\n\n"
+        "©2019 Bloomberg L.P."
+    )
+    assert [(p.kind, p.paragraph_no) for p in story.parts] == [
+        ("story", 1),
+        ("story", 2),
+        ("boilerplate", None),
+        ("boilerplate", None),
+        ("copyright", None),
+    ]
+
+
+def test_dow_jones_story_staff_lines() -> None:
+    story = parsed(
+        " date 2022-09-14 Pulp Prices Climb\n\n"
+        "By Nils Aberg\n\n"
+        "STOCKHOLM (Dow Jones)--Pulp prices rose for a fourth week.\n\n"
+        "Mills blamed low water levels.\n\n"
+        "-Write to Nils Aberg at nils.aberg@example.net\n\n"
+        "(END) Dow Jones Newswires\n\n"
+        "Copyright (c) 2022 Dow Jones & Company, Inc."
+    )
+    assert [(p.kind, p.paragraph_no) for p in story.parts] == [
+        ("byline", None),
+        ("story", 1),
+        ("story", 2),
+        ("contact", None),
+        ("boilerplate", None),
+        ("copyright", None),
+    ]
+    assert (story.wire, story.dateline) == ("Dow Jones", "STOCKHOLM")
+
+
 def test_subheads_and_related_titles_are_not_numbered() -> None:
     story = parsed(
         " date 2019-04-02 Steelmaker Profit Beats Estimates\n\n"

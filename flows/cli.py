@@ -235,6 +235,31 @@ def _quiet() -> None:
     )
 
 
+class _HideExpectedFailures(logging.Filter):
+    """Drop Prefect's traceback of an outcome the CLI reports in one line (gate, busy lock)."""
+
+    def __init__(self, expected: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.expected = expected
+        self.names = tuple(f"{kind.__name__}" for kind in expected)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, self.expected):
+            return False
+        return not any(name in record.getMessage() for name in self.names)
+
+
+def _hide_expected_failures(*expected: type[BaseException]) -> None:
+    """Install the filter where Prefect logs a flow run's exception and on its handlers."""
+    hide = _HideExpectedFailures(expected)
+    for name in ("prefect.flow_runs", "prefect.flow_engine", "prefect"):
+        logger = logging.getLogger(name)
+        logger.addFilter(hide)
+        for handler in logger.handlers:
+            handler.addFilter(hide)
+
+
 def _import_in_background(module: str) -> None:
     """Import a slow library on a spare core while Prefect's server starts (GX takes ~5-10 s)."""
 
@@ -256,6 +281,7 @@ def command_run(arguments: argparse.Namespace) -> int:
     from flows.pipeline import DataQualityError, RunSummary, newswire_run
     from flows.run_lock import WarehouseBusyError
 
+    _hide_expected_failures(DataQualityError, WarehouseBusyError)
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED

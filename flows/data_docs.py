@@ -65,6 +65,7 @@ span.badge, .badge { display:inline-block; padding:0 6px; border-radius:999px; b
 .text-danger { color:#c0392b; } .text-success { color:#2f855a; } .text-warning { color:#b7700d; }
 .text-muted { color:#616e7c; }
 i.fas, i.fa { font-style:normal; font-weight:700; }
+tr:has(i.fa-times) > td { background:#fcecea; }
 i.fa-check-circle::before, i.fa-check::before { content:"\\2714"; }
 i.fa-times::before, i.fa-times-circle::before { content:"\\2718"; }
 i.fa-exclamation-triangle::before { content:"\\26A0"; }

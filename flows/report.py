@@ -71,7 +71,8 @@ DQ_FAILURE_RUNS = 10
 # Up to this many results the full list is open; longer lists fold away behind <details>.
 OPEN_RESULTS = 20
 TOP_ENTITIES = 20
-STORY_DAYS = 90
+STORY_DAYS = 90  # up to this span stories are drawn per day, beyond it per month
+STORY_HISTORY_DAYS = 100 * 366
 REJECTED_ROWS = 100
 LATEST_STORIES = 10
 LONG_DETAIL = 120
@@ -713,14 +714,15 @@ def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) 
             f"; {errors} error(s) and {len(failed) - errors} warning(s) failed" if failed else ""
         )
         out.append(f'<p id="dq-summary">{esc(summary)}</p>')
-        out.append('<div class="grid-2">')
-        out.append('<div class="card"><h3>Last run by table</h3>' + dq_by_table(results) + "</div>")
+        if failed:
+            out.append(
+                '<div class="card wide"><h3>Failed in the last run</h3>'
+                + dq_results_table("dq-failures", failed)
+                + "</div>"
+            )
         out.append(
-            '<div class="card"><h3>Failed in the last run</h3>'
-            + (dq_results_table("dq-failures", failed) if failed else note("Nothing failed."))
-            + "</div>"
+            '<div class="card wide"><h3>Last run by table</h3>' + dq_by_table(results) + "</div>"
         )
-        out.append("</div>")
         opened = " open" if len(results) <= OPEN_RESULTS else ""
         out.append(
             f'<details class="card wide" id="dq-all"{opened}><summary>All {len(results)} '
@@ -783,33 +785,60 @@ def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) 
     return "".join(out)
 
 
+def story_bars(by_day: Mapping[dt.date, int]) -> tuple[str, list[Bar]]:
+    """Bars per day with empty days shown, or per month when the days span a longer time.
+
+    A feed of several years drawn per day is a comb of single stories; by month it shows
+    the shape of the archive.
+    """
+    if not by_day:
+        return "day", []
+    first, last = min(by_day), max(by_day)
+    if (last - first).days < STORY_DAYS:
+        bars = []
+        for offset in range((last - first).days + 1):
+            day = first + dt.timedelta(days=offset)
+            n = by_day.get(day, 0)
+            bars.append(
+                Bar(label=day.isoformat(), value=n, tooltip=f"{day.isoformat()}: {n} stories")
+            )
+        return "day", bars
+    by_month: dict[tuple[int, int], int] = {}
+    for day, n in by_day.items():
+        by_month[(day.year, day.month)] = by_month.get((day.year, day.month), 0) + n
+    bars = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        label = f"{year}-{month:02d}"
+        n = by_month.get((year, month), 0)
+        bars.append(Bar(label=label, value=n, tooltip=f"{label}: {n} stories"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return "month", bars
+
+
 def section_content(wh: Warehouse) -> str:
     """What the warehouse holds: stories per day, entities and update notes."""
     out = ['<section id="content"><h2>Content</h2><div class="grid-2">']
 
-    days = wh.rows("stories_per_day", {"days": STORY_DAYS}) or []
-    by_day = {r["day"]: int(r["stories"]) for r in days}
-    day_bars: list[Bar] = []
-    if by_day:
-        first, last = min(by_day), max(by_day)
-        for offset in range((last - first).days + 1):
-            day = first + dt.timedelta(days=offset)
-            n = by_day.get(day, 0)
-            day_bars.append(
-                Bar(label=day.isoformat(), value=n, tooltip=f"{day.isoformat()}: {n} stories")
-            )
+    days = wh.rows("stories_per_day", {"days": STORY_HISTORY_DAYS}) or []
+    unit, day_bars = story_bars({r["day"]: int(r["stories"]) for r in days})
     chart = Chart(
         "chart-stories-per-day",
-        "Stories per day",
+        f"Stories per {unit}",
         "published date",
         "stories",
-        f"Stories (latest version) per published date, up to the last {STORY_DAYS} days of data.",
+        f"Stories (latest version) per published {unit}"
+        + (
+            "."
+            if unit == "day"
+            else f": the data spans more than {STORY_DAYS} days, so days are summed by month."
+        ),
     )
     out.append(
         chart_or_note(
             chart,
             day_bars,
-            lambda: vbar_chart(chart, day_bars, max_x_labels=5),
+            lambda: vbar_chart(chart, day_bars, max_x_labels=6),
             "No stories loaded yet.",
         )
     )
@@ -1109,6 +1138,7 @@ section > .table-wrap { border:1px solid var(--line); border-radius:8px; }
 .badge-muted { background:#eceff2; color:#52606d; }
 .detail { overflow-wrap:anywhere; }
 details.detail summary { cursor:pointer; color:var(--text); }
+#dq-by-table { max-width:760px; }
 details#dq-all > summary { cursor:pointer; font-weight:600; margin-bottom:8px; }
 .mark-ok { color:var(--ok); } .mark-bad { color:var(--bad); font-weight:700; }
 .mark-warn { color:var(--warn); font-weight:700; }

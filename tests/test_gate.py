@@ -131,14 +131,14 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
 
 
 def test_cli_exits_2_with_one_line_naming_table_and_expectation(
-    seed_input: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed_input: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     warehouse = tmp_path / "warehouse"
     (seed_input / "zz_future.txt").write_text(BAD_STORIES["zz_future.txt"], encoding="utf-8")
 
     code = cli.main(["run", "--input", str(seed_input), "--warehouse", str(warehouse)])
 
-    captured = capsys.readouterr()
+    captured = capfd.readouterr()  # what reaches the terminal, Prefect's own logging included
     assert code == cli.EXIT_DATA_QUALITY
     assert captured.err.splitlines() == [
         f"newswire: data-quality gate failed: articles: {EXPECTATION} (1 unexpected)"

@@ -499,3 +499,19 @@ def test_fmt_seconds(seconds: float | None, text: str) -> None:
 def test_esc_handles_quotes_and_none() -> None:
     assert report.esc(None) == ""
     assert report.esc("\"a\" & 'b' <c>") == html.escape("\"a\" & 'b' <c>", quote=True)
+
+
+def test_stories_over_years_are_drawn_per_month() -> None:
+    by_day = {dt.date(2022, 10, 30): 2, dt.date(2022, 12, 1): 1, dt.date(2023, 2, 14): 4}
+    unit, bars = report.story_bars(by_day)
+    assert unit == "month"
+    assert [(b.label, b.value) for b in bars] == [
+        ("2022-10", 2),
+        ("2022-11", 0),
+        ("2022-12", 1),
+        ("2023-01", 0),
+        ("2023-02", 4),
+    ]
+    unit, bars = report.story_bars({dt.date(2023, 2, 1): 1, dt.date(2023, 2, 3): 2})
+    assert unit == "day"
+    assert [b.value for b in bars] == [1, 0, 2]

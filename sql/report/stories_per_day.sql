@@ -1,4 +1,4 @@
--- Stories (latest versions) per published day, over the most recent days of data.
+-- Stories (latest versions) per published day, over the most recent $days days of data.
 select
     published_date as day,
     count(distinct story_id) as stories

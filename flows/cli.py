@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -216,10 +218,11 @@ def command_run(arguments: argparse.Namespace) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect()
-    _quiet()
     from flows import progress
     from flows.pipeline import DataQualityError, RunSummary, newswire_run
     from flows.run_lock import WarehouseBusyError
+
+    _quiet()  # after Prefect's import, which configures logging and would reset the levels
 
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
@@ -363,7 +366,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sql": command_sql,
         "shell": command_shell,
     }
-    return handlers[arguments.command](arguments)
+    code = handlers[arguments.command](arguments)
+    _release_tracebacks()
+    return code
+
+
+def _release_tracebacks() -> None:
+    """Free what the tracebacks of failed (or retried) task runs still hold, before exit.
+
+    Prefect keeps the states of failed task runs, with their exceptions, until the process
+    ends. A traceback keeps its frames, and a frame inside ``with warehouse.transaction(...)``
+    keeps its (closed) DuckDB connection, so at exit DuckDB's bindings (nanobind) found live
+    objects and printed "nanobind: leaked ..." reports. Clearing the finished frames lets them
+    go; the exceptions and their messages stay.
+    """
+    for item in gc.get_objects():
+        if isinstance(item, BaseException) and item.__traceback__ is not None:
+            traceback.clear_frames(item.__traceback__)
+    gc.collect()
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import logging
 import os
 import sys
 import threading
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -275,13 +277,14 @@ def command_run(arguments: argparse.Namespace) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect()
-    _quiet()
     _import_in_background("great_expectations")
     from flows import progress
     from flows.pipeline import DataQualityError, RunSummary, newswire_run
     from flows.run_lock import WarehouseBusyError
 
     _hide_expected_failures(DataQualityError, WarehouseBusyError)
+    _quiet()  # after Prefect's import, which configures logging and would reset the levels
+
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED
@@ -443,7 +446,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "shell": command_shell,
         "eval": command_eval,
     }
-    return handlers[arguments.command](arguments)
+    code = handlers[arguments.command](arguments)
+    _release_tracebacks()
+    return code
+
+
+def _release_tracebacks() -> None:
+    """Free what the tracebacks of failed (or retried) task runs still hold, before exit.
+
+    Prefect keeps the states of failed task runs, with their exceptions, until the process
+    ends. A traceback keeps its frames, and a frame inside ``with warehouse.transaction(...)``
+    keeps its (closed) DuckDB connection, so at exit DuckDB's bindings (nanobind) found live
+    objects and printed "nanobind: leaked ..." reports. Clearing the finished frames lets them
+    go; the exceptions and their messages stay.
+    """
+    for item in gc.get_objects():
+        if isinstance(item, BaseException) and item.__traceback__ is not None:
+            traceback.clear_frames(item.__traceback__)
+    gc.collect()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import gc
 import importlib
 import logging
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -284,21 +285,27 @@ def command_run(arguments: argparse.Namespace) -> int:
 
     _hide_expected_failures(DataQualityError, WarehouseBusyError)
     _quiet()  # after Prefect's import, which configures logging and would reset the levels
+    # SIGTERM (systemd, timeout, kill) unwinds like an exception, so the temporary Prefect
+    # server is stopped at exit instead of being left running. The warehouse is safe either way.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED
     progress.configure(arguments.progress)
-    state = newswire_run(
-        input_dir=str(arguments.input),
-        warehouse_dir=str(arguments.warehouse),
-        full_refresh=arguments.full_refresh,
-        wait_seconds=arguments.wait,
-        runner=arguments.runner,
-        dask_address=arguments.dask_address,
-        dask_workers=arguments.dask_workers,
-        return_state=True,
-    )
+    try:
+        state = newswire_run(
+            input_dir=str(arguments.input),
+            warehouse_dir=str(arguments.warehouse),
+            full_refresh=arguments.full_refresh,
+            wait_seconds=arguments.wait,
+            runner=arguments.runner,
+            dask_address=arguments.dask_address,
+            dask_workers=arguments.dask_workers,
+            return_state=True,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunSummary):
         print_summary(result, arguments.warehouse)
@@ -311,6 +318,10 @@ def command_run(arguments: argparse.Namespace) -> int:
         return EXIT_BUSY
     print(f"newswire: run failed: {_one_line(result)}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _one_line(error: object) -> str:

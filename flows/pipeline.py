@@ -465,4 +465,16 @@ def newswire_run(
     ).resolved()
     chunks = ChunkRunner(runner, dask_address, dask_workers)  # checks the runner name first
     with run_lock(settings.lock_path, wait_seconds), chunks:
-        return run_pipeline(settings, chunks)
+        summary = run_pipeline(settings, chunks)
+    counts = summary.accounting
+    # The line the Prefect UI shows for a scheduled run that nobody watched.
+    get_run_logger().info(
+        "run %s: %d files seen, %d new, %d skipped, %d rejected; %d articles loaded",
+        summary.run_id,
+        counts.files_seen,
+        counts.files_new,
+        counts.files_skipped,
+        counts.files_rejected,
+        summary.articles_loaded,
+    )
+    return summary

@@ -10,6 +10,7 @@ for a story depends on that story only, so the tables are the same with either r
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import threading
@@ -80,6 +81,7 @@ class ChunkRunner:
         self.dask_address = dask_address
         self.dask_workers = max(1, dask_workers)
         self._dask: Any = None
+        self._settings: Any = None
 
     @property
     def distributed(self) -> bool:
@@ -98,12 +100,16 @@ class ChunkRunner:
         if self._dask is not None:
             dask, self._dask = self._dask, None
             dask.__exit__(kind, error, traceback)
+        if self._settings is not None:
+            settings, self._settings = self._settings, None
+            settings.__exit__(kind, error, traceback)
 
     def _task_runner(self) -> Any:
         """Start (once, and only when there is work) the Dask task runner."""
         if self._dask is None:
             from prefect_dask import DaskTaskRunner
 
+            self._share_api_with_workers()
             if self.dask_address:
                 dask = DaskTaskRunner(address=self.dask_address)
             else:
@@ -117,7 +123,28 @@ class ChunkRunner:
                     }
                 )
             self._dask = dask.__enter__()
+            # Our cluster's scheduler and nannies log every connection, and slow worker exits
+            # at shutdown: not news for whoever runs newswire.
+            logging.getLogger("distributed").setLevel(logging.ERROR)
         return self._dask
+
+    def _share_api_with_workers(self) -> None:
+        """Give workers this process's temporary Prefect API, when there is no real server.
+
+        Task runs on a worker report to the API in the settings sent along with each task.
+        Without ``PREFECT_API_URL`` those settings name no server, and every worker started
+        a temporary server of its own (seconds each, all on one SQLite file): the run stalled.
+        """
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        if PREFECT_API_URL.value():
+            return
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the one this process's client started
+        if server.running:
+            self._settings = temporary_settings(updates={PREFECT_API_URL: server.api_url})
+            self._settings.__enter__()
 
     def _chunk_count(self, stage: str, items: int) -> int:
         if not self.distributed:
@@ -143,8 +170,13 @@ class ChunkRunner:
         pieces = chunked(items, self._chunk_count(stage, len(items)))
         if self.distributed:
             dask = self._task_runner()
+            # A worker runs tasks in a thread, where Prefect cannot enforce a timeout and warns
+            # about that on every task run: the chunks go without one.
+            # (with_options cannot unset an option, hence the copy.)
+            remote = copy.copy(task)
+            remote.timeout_seconds = None  # type: ignore[attr-defined]
             futures = [
-                dask.submit(task, parameters={_first_parameter(task): piece, **parameters})
+                dask.submit(remote, parameters={_first_parameter(task): piece, **parameters})
                 for piece in pieces
             ]
             for piece, future in zip(pieces, futures, strict=True):

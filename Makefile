@@ -10,7 +10,7 @@ WAREHOUSE ?= warehouse
 CORPUS ?= ../shared/corpus/bloomberg-dev
 GOLD ?= $(CORPUS).gold.jsonl
 
-.PHONY: setup run test lint format bench eval clean
+.PHONY: setup run test lint format eval clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

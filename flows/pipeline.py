@@ -367,6 +367,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
         if settings.write_report:
             with clock.stage("data_docs"):
                 data_docs_task(validation, settings.data_docs_dir, run_id)
+        validation.runner = None  # let the GX context and the batch's frames go
         failures = blocking_failures(dq_results)
         summary = RunSummary(
             run_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
@@ -64,12 +65,18 @@ def _digest(relation: duckdb.DuckDBPyRelation, path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def last_run(warehouse: Path) -> tuple[str, str, str | None]:
+def query(warehouse: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Rows of a query on the warehouse (connections stay out of the test functions' frames:
+    the gate's traceback keeps those frames alive to the end of the session)."""
     with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
-        row = con.execute(
-            "select run_id, status, message from pipeline_runs order by started_at desc limit 1"
-        ).fetchone()
-    assert row is not None
+        return con.execute(sql, list(params)).fetchall()
+
+
+def last_run(warehouse: Path) -> tuple[str, str, str | None]:
+    (row,) = query(
+        warehouse,
+        "select run_id, status, message from pipeline_runs order by started_at desc limit 1",
+    )
     return row[0], row[1], row[2]
 
 
@@ -100,12 +107,12 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     assert "Ferry Timetable Printed a Millennium Early" in headlines
     assert not (warehouse / "staging" / run_id).exists()
     # dq_results keeps every result of the run, passed ones too, with their severity.
-    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
-        results = con.execute(
-            "select table_name, expectation, success, severity, unexpected_count "
-            "from dq_results where run_id = ?",
-            [run_id],
-        ).fetchall()
+    results = query(
+        warehouse,
+        "select table_name, expectation, success, severity, unexpected_count "
+        "from dq_results where run_id = ?",
+        run_id,
+    )
     expected = sum(len(suite["expectations"]) for suite in load_suites(EXPECTATIONS_DIR).values())
     assert len(results) == expected
     assert ("articles", EXPECTATION, False, "error", 2) in results
@@ -122,12 +129,12 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     for name in BAD_STORIES:
         (seed_input / name).unlink()
     newswire_run(input_dir=str(seed_input), warehouse_dir=str(warehouse))
-    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
-        newest = con.execute(
-            "select status, files_seen, files_new, files_rejected from pipeline_runs "
-            "order by started_at desc limit 1"
-        ).fetchone()
-    assert newest == ("success", 12, 0, 0)
+    newest = query(
+        warehouse,
+        "select status, files_seen, files_new, files_rejected from pipeline_runs "
+        "order by started_at desc limit 1",
+    )
+    assert newest == [("success", 12, 0, 0)]
 
 
 def test_cli_exits_2_with_one_line_naming_table_and_expectation(
@@ -147,6 +154,5 @@ def test_cli_exits_2_with_one_line_naming_table_and_expectation(
     run_id, status, _ = last_run(warehouse)
     assert status == "failed_validation"
     assert (warehouse / "quarantine" / run_id / "articles.parquet").is_file()
-    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
-        for table in BATCH_TABLES:
-            assert con.execute(f"select count(*) from {table}").fetchone() == (0,), table
+    for table in BATCH_TABLES:
+        assert query(warehouse, f"select count(*) from {table}") == [(0,)], table

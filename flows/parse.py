@@ -203,13 +203,14 @@ _PROMOTION = re.compile(
     re.IGNORECASE,
 )
 _MAX_PROMOTION = 300
-# Promotions of a newsletter after the story, which readers of a syndicated copy still get.
+# Promotions of a newsletter after the story, which readers of a syndicated copy still get;
+# matched on lower-cased text, after a screen for any of the words they need.
 _TRAILING_PROMOTION = re.compile(
     r"\bsign up (?:here|now|for (?:our|the|bloomberg)\b[^.]{0,60}\bnewsletter)"
     r"|\bsubscrib(?:e|ing) (?:to (?:our|bloomberg)|via|here|now)\b|\b(?:this|our) newsletter\b"
-    r"|^like [^?]{1,60}\?$|^how are we doing\?|keep it to yourself|^for even more\b",
-    re.IGNORECASE,
+    r"|^how are we doing\?|keep it to yourself|^for even more\b"
 )
+_TRAILING_PROMOTION_WORDS = ("sign up", "subscrib", "newsletter", "how are", "keep it", "even more")
 # Cheap screens for the pattern, in either case ('Sign up', 'sign up').
 _PROMOTION_WORDS = ("ign up", "IGN UP", "nbox", "NBOX", "ollow", "OLLOW", "ubscrib", "UBSCRIB")
 # How far down a file the lede may stand behind top bullets, bylines and notes, and how
@@ -741,11 +742,22 @@ def _demote_trailing_promotions(parts: list[Part]) -> None:
         part = parts[at]
         if part.kind != STORY:
             continue
-        if part.paragraph_no == 1 or len(part.text) > _MAX_PROMOTION:
-            return
-        if _TRAILING_PROMOTION.search(part.text) is None:
+        if part.paragraph_no == 1 or not _is_trailing_promotion(part.text):
             return
         parts[at] = Part(part.position, BOILERPLATE, part.text, None)
+
+
+def _is_trailing_promotion(text: str) -> bool:
+    """'Like Terms of Trade?', 'Colleagues can sign up here.' (cheap word checks first)."""
+    if len(text) > _MAX_PROMOTION:
+        return False
+    low = text.lower()
+    if low.startswith("like ") and low.endswith("?") and len(low) < 70:
+        return True  # 'Like Terms of Trade?'
+    return (
+        any(word in low for word in _TRAILING_PROMOTION_WORDS)
+        and _TRAILING_PROMOTION.search(low) is not None
+    )
 
 
 def _is_promotion(text: str) -> bool:

@@ -6,8 +6,11 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 INPUT ?= seeds
 WAREHOUSE ?= warehouse
+# A corpus and gold file for `make eval` (kept outside the project: licensed for evaluation).
+CORPUS ?= ../shared/corpus/bloomberg-dev
+GOLD ?= $(CORPUS).gold.jsonl
 
-.PHONY: setup run test lint format bench eval clean
+.PHONY: setup run test lint format eval clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -24,6 +27,9 @@ run: setup
 
 test: setup
 	$(VENV)/bin/pytest
+
+eval: setup
+	$(VENV)/bin/newswire eval parse --corpus $(CORPUS) --gold $(GOLD)
 
 lint: setup
 	$(VENV)/bin/ruff check flows tests bench

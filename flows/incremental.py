@@ -17,7 +17,7 @@ from flows.extract import ReadFile, SourceFile
 from flows.parse import ParsedStory, Rejection, content_key
 from flows.schemas import STORY_VERSIONS
 from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
-from flows.versions import Version, VersionKey, assign_versions
+from flows.versions import Version, VersionKey, assign_versions, paragraph_prints
 from flows.warehouse import Manifest
 
 
@@ -151,6 +151,7 @@ def version_key(story: ParsedStory) -> VersionKey:
         content_key(story.lede),
         len(story.notes),
         len(story.story_paragraphs),
+        paragraph_prints([p.text for p in story.parts if p.paragraph_no is not None]),
     )
 
 

@@ -310,6 +310,9 @@ _SCOPES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 
+# Every cheap keyword of the scopes, looked for once per note.
+_SCOPE_KEYS = tuple(sorted({key for _, keys, _ in _SCOPES for key in keys}))
+
 # --- when -----------------------------------------------------------------------------------
 
 _MONTHS = {
@@ -377,6 +380,15 @@ _OPENING_LETTERS = frozenset(
     "".join(w[0] + w[0].upper() for w in _SENTENCE_OPENERS)
     + "".join(f[0] + f[0].upper() for f, (_, k) in _FORMS.items() if k == _PRES)
 )
+# What an unbracketed note may open with (lower-cased): a strong present verb or a sentence
+# opener. The parser uses it to skip ordinary paragraphs without calling ``parse_update_note``.
+UNBRACKETED_OPENERS = tuple(
+    sorted(
+        {f for f, (_, k) in _FORMS.items() if k == _PRES and f not in _WEAK_FORMS}
+        | set(_SENTENCE_OPENERS)
+    )
+)
+_GATE_CHARS = 40
 _REPORTED = re.compile(r"\b(?:said|says|told|according)\b")
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)")
 _TOKEN = re.compile(r"[a-z]+(?:['\u2019-][a-z]+)*|\d+[a-z]*|[^\sa-z\d]")
@@ -525,8 +537,9 @@ def _locate(low: str) -> tuple[list[int], str | None, list[_Span]]:
                     if value is not None:
                         found.append((start, value))
 
+    present = frozenset(key for key in _SCOPE_KEYS if key in low)
     for name, keys, pattern in _SCOPES:
-        if any(k in low for k in keys):
+        if not present.isdisjoint(keys):
             hit = pattern.search(low)
             if hit is not None:
                 scopes.append((hit.start(), name))
@@ -690,14 +703,20 @@ def parse_update_note(text: str, published: date | None = None) -> UpdateNote | 
         The parsed note, or None for any other paragraph: story text, ratings like
         '(Buy, PT $9)', '(Note: ...)' disclosures, asides. Never raises on a string.
     """
+    # Cheap gate first, as nearly every paragraph is story text: a note opens with a bracket,
+    # a strong present verb ('Updates ...') or an 'earlier version' sentence. Only the head of
+    # the paragraph is looked at until then.
+    head = text[:_GATE_CHARS].lstrip()
+    if not head:
+        if not text.strip():
+            return None
+        head = text.strip()[:_GATE_CHARS]
+    if head[0] not in "([" and (
+        head[0] not in _OPENING_LETTERS or not head.lower().startswith(UNBRACKETED_OPENERS)
+    ):
+        return None
     stripped = text.strip()
-    if not stripped:
-        return None
-    # Cheap gate first, as nearly every paragraph is story text: a note opens with a verb
-    # ('(Updates ...'), an intro word ('(Correction: ...') or an 'earlier version' sentence.
     bracketed = stripped[0] in "(["
-    if not bracketed and stripped[0] not in _OPENING_LETTERS:
-        return None
     first = _FIRST_WORD.match(stripped, 1 if bracketed else 0)
     if first is None:
         return None

@@ -93,6 +93,7 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
     mentions = tables["entity_mentions"]
     parts = Counter(_column(paragraphs, "article_id"))
     story: Counter[str] = Counter()
+    numbered: Counter[str] = Counter()
     max_paragraph_no: dict[str, int] = {}
     max_position: dict[str, int] = {}
     for article_id, kind, number, position in zip(
@@ -106,6 +107,7 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
             story[article_id] += 1
         # Nulls are the tables' suites' to report; here they must not break the frame.
         if number is not None:
+            numbered[article_id] += 1
             max_paragraph_no[article_id] = max(max_paragraph_no.get(article_id, 0), number)
         if position is not None:
             max_position[article_id] = max(max_position.get(article_id, 0), position)
@@ -122,6 +124,8 @@ def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
             "article_id": ids,
             "paragraph_count": _column(articles, "paragraph_count"),
             "story_paragraphs": [story[a] for a in ids],
+            # Subheads are story parts editors do not number, so they are counted apart.
+            "numbered_paragraphs": [numbered[a] for a in ids],
             "max_paragraph_no": pd.array([max_paragraph_no.get(a) for a in ids], dtype="Int64"),
             "parts": [parts[a] for a in ids],
             "max_position": pd.array([max_position.get(a) for a in ids], dtype="Int64"),

@@ -1,21 +1,50 @@
-"""Group story versions: files with the same headline or the same lede are one story.
+"""Group story versions: a story updated later arrives as another file with the same headline or
+the same lede, and shares most of its paragraphs with the earlier version.
 
 The grouping is a pure function of all articles' keys, so a full refresh and any sequence of
 incremental runs give the same ``story_id``, ``version`` and ``is_latest``.
+
+Two articles are versions of one story when they were published at most
+``MAX_DAYS_BETWEEN_VERSIONS`` apart and either
+
+* their ledes are the same (and long enough not to be a stock phrase, and not shared by
+  ``BOILERPLATE_LEDE_HEADLINES`` differently headlined articles, as a promotion is), or
+* their headlines are the same and they share paragraphs: at least ``MIN_SHARED_PARAGRAPHS``
+  of the shorter one's paragraphs open the same way in the other. A recurring headline
+  ('Five Things You Need to Know to Start Your Day') over new text each day is not a version.
+
+Paragraphs are compared by a short fingerprint of their opening words (``paragraph_print``),
+which ``sql/queries/version_keys.sql`` computes the same way for articles already loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
 
+# A lede shared by this many differently headlined articles is boilerplate (a newsletter
+# promotion standing where the lede should be), not evidence of one story.
+BOILERPLATE_LEDE_HEADLINES = 3
 # Versions of one story are published within days; an identical generic headline
 # ('Stocks Rise') weeks apart is another story.
 MAX_DAYS_BETWEEN_VERSIONS = 3
+# Share of the shorter version's paragraphs that must reappear in the other one.
+MIN_SHARED_PARAGRAPHS = 0.3
+# A lede key this short ('stocks rose') may open unrelated stories: it needs shared paragraphs.
+MIN_LEDE_KEY_CHARS = 40
+# A paragraph's fingerprint: the md5 of its first words (about twenty), in lower case without
+# punctuation; a recurring column's stock opening ('Good morning. Here is ...') is shorter.
+PRINT_SOURCE_CHARS = 160
+PRINT_KEY_CHARS = 120
+PRINT_HEX_CHARS = 8
+
+# ASCII letters and digits only, so that Python and DuckDB, whose lower-casing of other
+# letters differs ('İ'), compute the same fingerprint.
+_PRINT_CHARS = re.compile(r"[^A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -28,6 +57,8 @@ class VersionKey:
     lede_key: str
     note_count: int
     paragraph_count: int
+    # Fingerprints of its numbered story paragraphs (``paragraph_print``).
+    paragraph_prints: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -37,6 +68,42 @@ class Version:
     story_id: str
     version: int
     is_latest: bool
+
+
+def paragraph_print(text: str) -> str:
+    """A short fingerprint of a paragraph's opening words, equal for equal openings.
+
+    The SQL twin in ``sql/queries/version_keys.sql`` must compute the same value:
+    ``left(md5(left(lower(trim(regexp_replace(left(text, 160), '[^A-Za-z0-9]+', ' ', 'g'))),
+    120)), 8)``.
+    """
+    key = _PRINT_CHARS.sub(" ", text[:PRINT_SOURCE_CHARS]).strip().lower()[:PRINT_KEY_CHARS]
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:PRINT_HEX_CHARS]
+
+
+def paragraph_prints(texts: Sequence[str]) -> frozenset[str]:
+    """The fingerprints of a story's numbered paragraphs."""
+    return frozenset(paragraph_print(text) for text in texts)
+
+
+def shared_share(left: frozenset[str], right: frozenset[str]) -> float:
+    """Share of the smaller set found in the other; 1.0 when either is unknown (empty)."""
+    if not left or not right:
+        return 1.0
+    return len(left & right) / min(len(left), len(right))
+
+
+def same_story(
+    left: VersionKey, right: VersionKey, boilerplate_ledes: frozenset[str] = frozenset()
+) -> bool:
+    """Whether two articles published within the window are versions of one story."""
+    if left.lede_key and left.lede_key == right.lede_key and left.lede_key not in boilerplate_ledes:
+        if len(left.lede_key) >= MIN_LEDE_KEY_CHARS:
+            return True
+        return shared_share(left.paragraph_prints, right.paragraph_prints) >= MIN_SHARED_PARAGRAPHS
+    if left.headline_key and left.headline_key == right.headline_key:
+        return shared_share(left.paragraph_prints, right.paragraph_prints) >= MIN_SHARED_PARAGRAPHS
+    return False
 
 
 def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
@@ -55,18 +122,40 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
         if root_left != root_right:
             parent[max(root_left, root_right)] = min(root_left, root_right)
 
-    for key_of in (lambda row: row.headline_key, lambda row: row.lede_key):
+    headlines_by_lede: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        headlines_by_lede[row.lede_key].add(row.headline_key)
+    boilerplate_ledes = frozenset(
+        lede
+        for lede, headlines in headlines_by_lede.items()
+        if len(headlines) >= BOILERPLATE_LEDE_HEADLINES
+    )
+
+    passes: tuple[tuple[Callable[[VersionKey], str], frozenset[str]], ...] = (
+        (lambda row: row.headline_key, frozenset()),
+        (lambda row: row.lede_key, boilerplate_ledes),
+    )
+    for key_of, ignored in passes:
         by_key: dict[str, list[int]] = defaultdict(list)
         for index, row in enumerate(rows):
             key = key_of(row)
-            if key:
+            if key and key not in ignored:
                 by_key[key].append(index)
         for indexes in by_key.values():
-            indexes.sort(key=lambda index: rows[index].published_date)
-            for previous, current in pairwise(indexes):
-                gap = (rows[current].published_date - rows[previous].published_date).days
-                if gap <= MAX_DAYS_BETWEEN_VERSIONS:
-                    union(previous, current)
+            if len(indexes) < 2:
+                continue
+            indexes.sort(key=lambda index: (rows[index].published_date, rows[index].article_id))
+            # Every pair inside the window, not only neighbours: a recurring headline between
+            # two versions of one story must not keep them apart.
+            for position, current in enumerate(indexes):
+                for later in indexes[position + 1 :]:
+                    gap = (rows[later].published_date - rows[current].published_date).days
+                    if gap > MAX_DAYS_BETWEEN_VERSIONS:
+                        break
+                    if find(current) != find(later) and same_story(
+                        rows[current], rows[later], boilerplate_ledes
+                    ):
+                        union(current, later)
 
     groups: dict[int, list[VersionKey]] = defaultdict(list)
     for index, row in enumerate(rows):
@@ -74,7 +163,8 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
 
     result: dict[str, Version] = {}
     for members in groups.values():
-        # Later versions carry more update notes and usually more paragraphs.
+        # Files carry a date, not a time: on one day, later versions carry more update notes
+        # and usually more paragraphs.
         members.sort(
             key=lambda row: (
                 row.published_date,

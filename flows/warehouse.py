@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from flows import faults
 from flows.schemas import ALL_TABLES, VERSION_CHANGES
 from flows.versions import Version, VersionKey
 
@@ -111,7 +112,9 @@ def read_manifest(database: Path, sql_dir: Path) -> Manifest:
         )
         versions: dict[str, tuple[VersionKey, Version]] = {}
         for row in connection.execute(read_sql(sql_dir, "queries/version_keys.sql")).fetchall():
-            key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5])
+            key = VersionKey(
+                row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ())
+            )
             versions[row[0]] = (key, Version(row[6], row[7], row[8]))
     return Manifest(files, contents, frozenset(versions), versions)
 
@@ -133,9 +136,17 @@ def transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             connection.execute("rollback")
             raise
         connection.execute("commit")
+        faults.reached("load.committed")
         connection.execute("checkpoint")
     finally:
         connection.close()
+
+
+def run_recorded(connection: duckdb.DuckDBPyConnection, sql_dir: Path, run_id: str) -> bool:
+    """Whether a run's rows are already committed: a retried load must not insert them twice."""
+    # fetchall, not fetchone: DuckDB 2.0 refuses further work while a result is unfinished.
+    rows = connection.execute(read_sql(sql_dir, "queries/run_recorded.sql"), [run_id]).fetchall()
+    return bool(rows[0][0])
 
 
 def run_sql_folder(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from production_support import Launcher, start_launcher
 
 from flows.prefect_env import configure_prefect
 from flows.settings import PROJECT_ROOT, Settings
@@ -65,3 +66,32 @@ def seed_batch(entity_extractor: Any) -> Any:
     from batches import build
 
     return build(SEEDS, entity_extractor)
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_server: None) -> str:
+    """The test server's API address, for runs started in subprocesses (no server of their own)."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url, "the Prefect test harness did not set an API URL"
+    return str(url)
+
+
+@pytest.fixture(scope="session")
+def seed_reference(prefect_server: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse loaded from seeds/ by one uninterrupted default run: what others must equal.
+
+    Read it only; copy it to change it.
+    """
+    from flows.pipeline import newswire_run
+
+    warehouse = tmp_path_factory.mktemp("seed-reference") / "warehouse"
+    newswire_run(input_dir=str(SEEDS), warehouse_dir=str(warehouse))
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def launcher(prefect_api_url: str) -> Launcher:
+    """Starts ``newswire`` commands as real processes, forked warm (see forkserver_preload)."""
+    return start_launcher(prefect_api_url)

@@ -50,6 +50,7 @@ def test_seed_run_loads_every_path_then_rerun_adds_nothing(
     first = query(warehouse, "select * from pipeline_runs")
     assert len(first) == 1
     run_row = first[0]
+    assert run_row[10] == str(seed_input)
     assert run_row[4] == "success"
     assert run_row[5:10] == (12, 8, 1, 3, 8)  # seen, new, skipped, rejected, loaded
     assert query(warehouse, "select count(distinct story_id) from articles") == [(6,)]
@@ -110,13 +111,21 @@ def test_new_file_in_later_run_is_loaded_incrementally(seed_input: Path, tmp_pat
 
 def test_full_refresh_rebuilds_the_same_tables(seed_input: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse"
+    stable = {
+        "articles": "select article_id, story_id, version, is_latest from articles order by 1",
+        "entities": "select * from entities order by entity_id",
+        "entity_mentions": "select * from entity_mentions order by article_id, entity_id",
+        "update_notes": "select * from update_notes order by article_id, note_no",
+    }
     run(seed_input, warehouse)
-    before = query(
-        warehouse, "select article_id, story_id, version, is_latest from articles order by 1"
-    )
+    before = {name: query(warehouse, sql) for name, sql in stable.items()}
+    assert len(before["entities"]) > 20
     run(seed_input, warehouse, full_refresh=True)
-    after = query(
-        warehouse, "select article_id, story_id, version, is_latest from articles order by 1"
-    )
+    after = {name: query(warehouse, sql) for name, sql in stable.items()}
     assert after == before
     assert counts(warehouse)["source_files"] == 12
+    xi = query(
+        warehouse,
+        "select name, stories from entity_mentions_daily where name = 'Xi Jinping'",
+    )
+    assert xi == [("Xi Jinping", 1)]

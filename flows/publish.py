@@ -1,0 +1,150 @@
+"""Publish a loaded run, and bring a warehouse back to a clean state after a crash.
+
+Two stores are published with one atomic swap each: ``news.duckdb`` (``os.replace`` of the
+loaded copy) and then ``parquet`` (a symlink swapped to the run's snapshot). No filesystem call
+swaps both at once, so a run killed between the two leaves each store whole, the DuckDB file as
+after the run and the Parquet store as before it. Each snapshot records which DuckDB file it
+was exported from (its number of runs and newest run id); before anything else, the next run
+compares that with ``news.duckdb`` and, when the Parquet store is behind, points it at the
+matching snapshot (already exported by the killed run) or exports one. So every store is
+always "as before or as after" a run, and the next run makes them agree again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows import faults, parquet_store, warehouse
+from flows.settings import Settings
+
+SOURCE_MARKER = "SOURCE.json"
+
+
+def database_key(connection: duckdb.DuckDBPyConnection, sql_dir: Path) -> dict[str, object]:
+    """What tells one published version of the warehouse from another.
+
+    Every publish adds exactly one ``pipeline_runs`` row, so the number of runs and the newest
+    run id name a version; unlike the file's inode they survive a copy or a restore.
+    """
+    rows = connection.execute(warehouse.read_sql(sql_dir, "queries/publish_key.sql")).fetchall()
+    return {"runs": rows[0][0], "last_run": rows[0][1]}
+
+
+def read_key(database: Path, sql_dir: Path) -> dict[str, object] | None:
+    """The key of a DuckDB file, or None when it cannot be read."""
+    if not database.exists():
+        return None
+    try:
+        with warehouse.connect_read_only(database) as connection:
+            return database_key(connection, sql_dir)
+    except duckdb.Error:
+        return None
+
+
+def snapshot_matches(snapshot: Path, database: Path, sql_dir: Path) -> bool:
+    """Whether ``snapshot`` is a complete export of this version of the warehouse."""
+    marker = snapshot / SOURCE_MARKER
+    if not marker.is_file():
+        return False
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    key = read_key(database, sql_dir)
+    return key is not None and recorded.get("database") == key
+
+
+def export(database: Path, settings: Settings, snapshot_name: str) -> Path:
+    """Export every table of ``database`` into a complete snapshot folder, marked with its key."""
+    with warehouse.connect_read_only(database) as connection:
+        key = database_key(connection, settings.sql_dir)
+        return parquet_store.export_snapshot(
+            connection,
+            settings.sql_dir,
+            settings.warehouse_dir,
+            snapshot_name,
+            marker={SOURCE_MARKER: {"database": key}},
+        )
+
+
+def publish(settings: Settings, snapshot_name: str) -> None:
+    """Swap the run's loaded copy in, then its Parquet snapshot; safe to call again on retry.
+
+    A retry after the DuckDB swap finds no copy left but a snapshot that matches the published
+    file, and only finishes the Parquet swap. ``snapshot_name`` is the run id (a failed run
+    recording itself uses another name, so it never rebuilds a snapshot readers may be using).
+    """
+    database = settings.database_path
+    staged = warehouse.next_path(database)
+    snapshot = settings.warehouse_dir / parquet_store.SNAPSHOTS / snapshot_name
+    if staged.exists():
+        if not snapshot_matches(snapshot, staged, settings.sql_dir):
+            export(staged, settings, snapshot_name)
+        warehouse.publish_next(database)
+    elif not snapshot_matches(snapshot, database, settings.sql_dir):
+        raise FileNotFoundError(f"no loaded copy to publish as {snapshot_name}: {staged}")
+    faults.reached("publish.database")
+    parquet_store.publish_snapshot(settings.warehouse_dir, snapshot)
+    faults.reached("publish.parquet")
+
+
+def recover(settings: Settings) -> list[str]:
+    """Clear what a killed run left and catch the Parquet store up; the caller holds the lock.
+
+    Returns what was done, one phrase per action, for the run's log.
+    """
+    actions: list[str] = []
+    database = settings.database_path
+    staged = warehouse.next_path(database)
+    if staged.exists():
+        actions.append(f"removed the unfinished copy {staged.name}")
+    warehouse.discard_next(database)
+    if settings.staging_dir.is_dir():
+        for leftover in sorted(settings.staging_dir.iterdir()):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+            actions.append(f"removed staged batch {leftover.name}")
+    snapshots = settings.warehouse_dir / parquet_store.SNAPSHOTS
+    if snapshots.is_dir():
+        for leftover in sorted(snapshots.glob(".*.building")):
+            shutil.rmtree(leftover)
+            actions.append(f"removed unfinished snapshot {leftover.name}")
+    (settings.warehouse_dir / parquet_store.TEMPORARY_LINK).unlink(missing_ok=True)
+    if database.exists():
+        current = parquet_store.published_snapshot(settings.warehouse_dir)
+        if current is None or not snapshot_matches(current, database, settings.sql_dir):
+            actions.append(_catch_up_parquet(settings))
+    return actions
+
+
+def _catch_up_parquet(settings: Settings) -> str:
+    database = settings.database_path
+    snapshots = settings.warehouse_dir / parquet_store.SNAPSHOTS
+    if snapshots.is_dir():
+        for candidate in sorted(snapshots.iterdir(), reverse=True):
+            if not candidate.name.startswith(".") and snapshot_matches(
+                candidate, database, settings.sql_dir
+            ):
+                parquet_store.publish_snapshot(settings.warehouse_dir, candidate)
+                return f"pointed the Parquet store at snapshot {candidate.name}"
+    name = "recovered-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    snapshot = export(database, settings, name)
+    parquet_store.publish_snapshot(settings.warehouse_dir, snapshot)
+    return f"re-exported the Parquet store from news.duckdb as snapshot {name}"
+
+
+def parquet_in_sync(settings: Settings) -> bool | None:
+    """Whether the published Parquet store is the export of ``news.duckdb`` (None: no data)."""
+    if not settings.database_path.exists():
+        return None
+    current = parquet_store.published_snapshot(settings.warehouse_dir)
+    return current is not None and snapshot_matches(
+        current, settings.database_path, settings.sql_dir
+    )

@@ -1,0 +1,196 @@
+"""Where the CPU-heavy stages run: in the flow's process, or spread over a Dask cluster.
+
+Parse and entity extraction are split into chunks, one task run each. With the default runner
+the chunks run one after another in this process (spaCy uses a second process by itself on big
+batches); with ``runner="dask"`` they are submitted to a ``prefect_dask.DaskTaskRunner`` (a
+``LocalCluster`` started for the run, or the scheduler at ``dask_address``) so every worker
+takes a share. Chunks are contiguous slices gathered back in order, and every stage's output
+for a story depends on that story only, so the tables are the same with either runner.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from flows import progress
+
+if TYPE_CHECKING:
+    from flows.entities import EntityExtractor
+
+RUNNERS = ("default", "dask")
+DEFAULT_DASK_WORKERS = 2
+# The default runner splits only big inputs: each chunk of entities restarts spaCy's helper
+# process (~2 s), so chunks are large; they exist to show progress on long runs.
+LOCAL_CHUNK_ITEMS = {"parse": 5_000, "entities": 2_000}
+# On Dask a chunk is also the unit of work stealing: a few per worker balance the load.
+DASK_CHUNKS_PER_WORKER = 2
+DASK_MAX_CHUNK_ITEMS = 2_000
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_extractor: EntityExtractor | None = None
+_extractor_lock = threading.Lock()
+
+
+def extract_entities(texts: Sequence[Any], processes: int) -> list[Any]:
+    """Run the process's one spaCy model over ``texts``; loading it once saves ~1 s a chunk.
+
+    The lock serialises chunks that share a process (a Dask worker with several threads):
+    spaCy's memory zones are not safe to enter from two threads at once.
+    """
+    global _extractor
+    from flows.entities import EntityExtractor
+
+    with _extractor_lock:
+        if _extractor is None:
+            _extractor = EntityExtractor(n_process=processes)
+        _extractor.n_process = max(1, processes)
+        return _extractor.extract(texts)
+
+
+def chunked(items: Sequence[T], chunks: int) -> list[Sequence[T]]:
+    """Split into at most ``chunks`` contiguous slices of near-equal size (none empty)."""
+    if not items:
+        return []
+    count = max(1, min(chunks, len(items)))
+    size = math.ceil(len(items) / count)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+class ChunkRunner:
+    """Runs a task over chunks of a list, here or on Dask; a context manager for the cluster."""
+
+    def __init__(
+        self,
+        runner: str = "default",
+        dask_address: str | None = None,
+        dask_workers: int = DEFAULT_DASK_WORKERS,
+    ) -> None:
+        if dask_address:
+            runner = "dask"
+        if runner not in RUNNERS:
+            raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+        self.runner = runner
+        self.dask_address = dask_address
+        self.dask_workers = max(1, dask_workers)
+        self._dask: Any = None
+        self._settings: Any = None
+
+    @property
+    def distributed(self) -> bool:
+        """Whether chunks go to Dask workers."""
+        return self.runner == "dask"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._dask is not None:
+            dask, self._dask = self._dask, None
+            dask.__exit__(kind, error, traceback)
+        if self._settings is not None:
+            settings, self._settings = self._settings, None
+            settings.__exit__(kind, error, traceback)
+
+    def _task_runner(self) -> Any:
+        """Start (once, and only when there is work) the Dask task runner."""
+        if self._dask is None:
+            from prefect_dask import DaskTaskRunner
+
+            self._share_api_with_workers()
+            if self.dask_address:
+                dask = DaskTaskRunner(address=self.dask_address)
+            else:
+                dask = DaskTaskRunner(
+                    cluster_kwargs={
+                        "n_workers": self.dask_workers,
+                        "threads_per_worker": 1,
+                        "processes": True,
+                        "dashboard_address": None,
+                        "silence_logs": logging.ERROR,
+                    }
+                )
+            self._dask = dask.__enter__()
+            # Our cluster's scheduler and nannies log every connection, and slow worker exits
+            # at shutdown: not news for whoever runs newswire.
+            logging.getLogger("distributed").setLevel(logging.ERROR)
+        return self._dask
+
+    def _share_api_with_workers(self) -> None:
+        """Give workers this process's temporary Prefect API, when there is no real server.
+
+        Task runs on a worker report to the API in the settings sent along with each task.
+        Without ``PREFECT_API_URL`` those settings name no server, and every worker started
+        a temporary server of its own (seconds each, all on one SQLite file): the run stalled.
+        """
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        if PREFECT_API_URL.value():
+            return
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # the one this process's client started
+        if server.running:
+            self._settings = temporary_settings(updates={PREFECT_API_URL: server.api_url})
+            self._settings.__enter__()
+
+    def _chunk_count(self, stage: str, items: int) -> int:
+        if not self.distributed:
+            return math.ceil(items / LOCAL_CHUNK_ITEMS[stage])
+        workers = self.dask_workers
+        if self.dask_address:
+            workers = max(1, sum(self._task_runner().client.nthreads().values()))
+        return max(workers * DASK_CHUNKS_PER_WORKER, math.ceil(items / DASK_MAX_CHUNK_ITEMS))
+
+    def map(
+        self,
+        stage: str,
+        task: Callable[..., list[R]],
+        items: Sequence[T],
+        **parameters: Any,
+    ) -> list[R]:
+        """``task(chunk, **parameters)`` over chunks of ``items``; results flattened in order."""
+        reporter = progress.current()
+        reporter.stage(stage, len(items), "stories" if stage == "entities" else "files")
+        results: list[R] = []
+        if not items:
+            return results
+        pieces = chunked(items, self._chunk_count(stage, len(items)))
+        if self.distributed:
+            dask = self._task_runner()
+            # A worker runs tasks in a thread, where Prefect cannot enforce a timeout and warns
+            # about that on every task run: the chunks go without one.
+            # (with_options cannot unset an option, hence the copy.)
+            remote = copy.copy(task)
+            remote.timeout_seconds = None  # type: ignore[attr-defined]
+            futures = [
+                dask.submit(remote, parameters={_first_parameter(task): piece, **parameters})
+                for piece in pieces
+            ]
+            for piece, future in zip(pieces, futures, strict=True):
+                results.extend(future.result())
+                reporter.advance(len(piece))
+        else:
+            for piece in pieces:
+                results.extend(task(piece, **parameters))
+                reporter.advance(len(piece))
+        return results
+
+
+def _first_parameter(task: Any) -> str:
+    """The name of the task's first parameter, which takes the chunk."""
+    import inspect
+
+    return next(iter(inspect.signature(task.fn).parameters))

@@ -1,0 +1,451 @@
+"""Entity extraction: canonical names, types, counts and stable ids.
+
+The model-backed tests share one extractor (loading spaCy small takes ~0.8 s). Stories are
+invented, except the reference story, which is the user's own sample.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows import entities
+from flows.entities import (
+    EntityExtractor,
+    EntityMention,
+    StoryText,
+    entity_id_for,
+    is_headline_like,
+    resolve_story,
+)
+
+# The reference story (seeds/000_8e3982eb7e136d06.txt), kept here so the test stands alone.
+SEED = """\
+ date 2022-09-14 Xi Lands in Kazakhstan for First Foreign Trip in Over Two Years
+
+(Bloomberg) -- President Xi Jinping on Wednesday traveled to Kazakhstan for a state visit, in \
+his first foreign trip in nearly 1,000 days as he shores up alliances to counter US influence \
+on the world order.
+
+The Chinese leader, who wore a mask bearing a Chinese flag, was greeted on the tarmac by a \
+marching band and President Kassym-Jomart Tokayev, after landing in the capital city \
+Nur-Sultan.
+
+The trip marks Xi’s return to the world stage after being the only Group of 20 leader to \
+avoid leaving his country since the first Covid lockdown began in January 2020.
+
+On Tuesday, the Chinese leader published an article in a local newspaper calling for deeper \
+China-Kazakhstan ties on security and defense, including counter-terrorism efforts. He also \
+advocated for bolstering cooperation on the Belt and Road Initiative that Xi launched in \
+Kazakhstan in 2013.
+
+“Having stood the test of the changing circumstances and the passage of time, \
+China-Kazakhstan relations have long become rock-solid,” he wrote. “We should cherish this \
+hard-won achievement, and work harder to carry on the cause of friendship between our two \
+countries.”
+
+Xi, who later held talks with Tokayev, said the fact he had chosen Kazakhstan for his first \
+foreign trip since the Covid-19 pandemic shows “the high level and uniqueness of \
+China-Kazakhstan relations and our profound friendship.”
+
+Late in the day, Xi traveled to neighboring Uzbekistan, where he’s expected to meet Russian \
+President Vladimir Putin on the sidelines of the Shanghai Cooperation Organization summit, \
+which runs from Sept. 15-16. That sit-down would be the two leaders’ first in-person \
+conversation since Moscow invaded Ukraine in February.
+
+Xi’s sweep through Central Asia is a chance to promote his vision of a world where China can \
+expand its interests without fearing the threat of economic or military pressure from the \
+US. It comes a month before a twice-in-a-decade party congress where he’s expected to clinch \
+a precedent-busting third term, and push his agenda for a multipolar world.
+
+Read: Xi Returns to World Stage With Putin to Counter US Dominance
+
+Beijing’s relationship with the US has become increasingly tense following House Speaker \
+Nancy Pelosi’s trip to Taipei last month, with China launching unprecedented military \
+exercises around the democratically ruled island that it considers a breakaway province.
+
+Kazakhstan is a strategic choice for Xi’s first foreign trip. The Central Asian country is \
+home to 40% of the world’s uranium, an increasingly important resource as developed nations \
+turn to atomic energy as a longer-term source of power. It also borders Xinjiang, where \
+Beijing has been accused of aggressive policies to suppress its ethnic minority populations, \
+including millions of mostly Muslim Uyghurs.
+
+In July, China’s Foreign Minister Wang Yi also traveled to Kazakhstan, the country where Xi \
+launched what would become his flagship Belt and Road initiative in 2013. The Chinese leader \
+said in January that he firmly opposed forces that undermine Kazakhstan’s stability, after \
+mass protests broke out there over spikes in fuel prices.
+
+(Updates with Xi comments from sixth paragraph)
+
+©2022 Bloomberg L.P."""
+
+
+def story_from_text(key: str, text: str) -> StoryText:
+    """What the parser hands over: headline and story paragraphs, wire tag stripped."""
+    header, _, body = text.partition("\n")
+    headline = re.sub(r"^\s*date\s+\S+\s+", "", header)
+    paragraphs: list[str] = []
+    for para in re.split(r"\n\s*\n", body.strip()):
+        if re.match(r"^(Read:|\(Updates|©)", para):
+            continue
+        paragraphs.append(re.sub(r"^\(Bloomberg\) -- ", "", para) if not paragraphs else para)
+    return StoryText(key, headline, tuple(paragraphs))
+
+
+def by_name(mentions: Sequence[EntityMention]) -> dict[str, EntityMention]:
+    return {m.name: m for m in mentions}
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="module")
+def seed_entities(extractor: EntityExtractor) -> dict[str, EntityMention]:
+    return by_name(extractor.extract([story_from_text("seed", SEED)])[0])
+
+
+# --------------------------------------------------------------------------------------------
+# The reference story
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "entity_type"),
+    [
+        ("Xi Jinping", "PERSON"),
+        ("Kassym-Jomart Tokayev", "PERSON"),  # spaCy small says ORG
+        ("Vladimir Putin", "PERSON"),
+        ("Nancy Pelosi", "PERSON"),  # spaCy small keeps 'Nancy Pelosi’s'
+        ("Wang Yi", "PERSON"),
+        ("Kazakhstan", "GPE"),
+        ("China", "GPE"),
+        ("Uzbekistan", "GPE"),
+        ("United States", "GPE"),
+        ("Shanghai Cooperation Organization", "ORG"),
+    ],
+)
+def test_seed_story_entities(
+    seed_entities: dict[str, EntityMention], name: str, entity_type: str
+) -> None:
+    assert name in seed_entities, sorted(seed_entities)
+    assert seed_entities[name].entity_type == entity_type
+
+
+def test_seed_story_xi_mentions_count_toward_xi_jinping(
+    seed_entities: dict[str, EntityMention],
+) -> None:
+    xi = seed_entities["Xi Jinping"]
+    assert "Xi" not in seed_entities
+    assert set(xi.surface_forms) == {"Xi", "Xi Jinping"}
+    # Story paragraphs 1, 3, 4, 6, 7, 8, 10 and 11 name him; the headline does not count.
+    assert xi.first_paragraph_no == 1
+    assert xi.mention_count == 8
+
+
+def test_seed_story_no_wire_possessives_or_short_duplicates(
+    seed_entities: dict[str, EntityMention],
+) -> None:
+    names = set(seed_entities)
+    assert not {n for n in names if "’" in n or "'" in n}
+    assert "Bloomberg" not in names and "Tokayev" not in names
+    assert seed_entities["Kassym-Jomart Tokayev"].mention_count == 2
+    assert seed_entities["United States"].surface_forms == ("US",)
+    assert seed_entities["United States"].mention_count == 3
+    # 'China-Kazakhstan ties' is two places, first named in paragraph 4.
+    assert seed_entities["China"].first_paragraph_no == 4
+    assert seed_entities["Uzbekistan"].first_paragraph_no == 7
+
+
+# --------------------------------------------------------------------------------------------
+# Invented stories
+# --------------------------------------------------------------------------------------------
+
+
+def test_surname_and_possessive_resolve_to_the_full_name(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "surname",
+        "Regulator Delays Rule",
+        (
+            "Federal Reserve Governor Maria Delgado said on Tuesday the bank would delay the "
+            "new capital rule until next year.",
+            "Delgado’s comments came after lenders complained about the cost.",
+            "“We need more time,” Delgado told reporters in Washington.",
+        ),
+    )
+    found = by_name(extractor.extract([story])[0])
+    delgado = found["Maria Delgado"]
+    assert delgado.entity_type == "PERSON"
+    assert delgado.mention_count == 3
+    assert delgado.first_paragraph_no == 1
+    assert set(delgado.surface_forms) == {"Delgado", "Maria Delgado"}
+    assert "Delgado" not in found
+    assert found["Federal Reserve"].entity_type == "ORG"
+
+
+def test_country_aliases_are_one_entity(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "aliases",
+        "Trade Talks Resume",
+        (
+            "Negotiators from the U.S. and Mexico met in Geneva on Monday.",
+            "The United States wants lower tariffs on steel, officials said.",
+            "Mexico said the US proposal was a start, while America’s allies watched.",
+        ),
+    )
+    found = by_name(extractor.extract([story])[0])
+    us = found["United States"]
+    assert us.entity_type == "GPE"
+    assert {"U.S.", "United States", "US", "America"} <= set(us.surface_forms)
+    assert us.mention_count == 4
+    assert not {"U.S.", "US", "America"} & set(found)
+    assert found["Mexico"].mention_count == 2
+
+
+def test_company_suffix_variants_are_one_entity(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "suffixes",
+        "Bank Hires Adviser",
+        (
+            "Goldman Sachs Group Inc. was hired to advise Pellham Lighting Holdings Ltd. on "
+            "the sale of its European unit, people familiar with the matter said.",
+            "Goldman Sachs declined to comment. Pellham shares rose 4% in London.",
+            "A spokesman for Goldman said the bank does not comment on client matters.",
+        ),
+    )
+    found = by_name(extractor.extract([story])[0])
+    goldman = found["Goldman Sachs Group Inc."]
+    assert goldman.entity_type == "ORG"
+    assert set(goldman.surface_forms) == {"Goldman", "Goldman Sachs", "Goldman Sachs Group Inc."}
+    assert goldman.mention_count == 3
+    assert "Goldman Sachs" not in found and "Goldman" not in found
+    assert "Pellham" in found["Pellham Lighting Holdings Ltd."].surface_forms
+
+
+def test_lists_of_companies_are_split(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "lists",
+        "Bank Stocks Fall",
+        (
+            "Shares of Morgan Stanley, Citigroup Inc. and Wells Fargo & Co. fell on Friday "
+            "after the results.",
+        ),
+    )
+    names = {m.name: m.entity_type for m in extractor.extract([story])[0]}
+    assert names.get("Morgan Stanley") == "ORG"
+    assert names.get("Citigroup Inc.") == "ORG"
+    assert names.get("Wells Fargo & Co.") == "ORG"
+    assert not [n for n in names if "," in n or " and " in n]
+
+
+def test_title_case_headline_words_are_not_entities(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "headline",
+        "Oil Slips as Traders Eye Vantor Deal With Quorra Energy",
+        ("Crude prices fell on Monday as investors weighed supply data from Norway.",),
+    )
+    names = {m.name for m in extractor.extract([story])[0]}
+    # Only the story's own entity survives; nothing comes from the headline alone.
+    assert names == {"Norway"}
+
+
+def test_headline_entity_confirmed_by_the_story_counts_story_mentions_only(
+    extractor: EntityExtractor,
+) -> None:
+    story = StoryText(
+        "confirmed",
+        "Norway Oil Fund Sells Bonds",
+        (
+            "The sovereign fund sold bonds on Monday, according to people familiar.",
+            "Norway’s central bank manages the fund from Oslo.",
+        ),
+    )
+    norway = by_name(extractor.extract([story])[0])["Norway"]
+    assert norway.first_paragraph_no == 2
+    assert norway.mention_count == 1
+
+
+def test_wire_tag_staff_lines_and_boilerplate_give_no_entities(
+    extractor: EntityExtractor,
+) -> None:
+    story = StoryText(
+        "boilerplate",
+        "Miner Raises Forecast",
+        (
+            "(Bloomberg) -- Kestrel Mining Corp. raised its copper forecast on Tuesday.",
+            "Chief Executive Officer Ana Ruiz said demand from China was strong.",
+            "--With assistance from Peter Holm.",
+            "To contact the reporter on this story: Jane Roe in London at jroe@bloomberg.net",
+            "For more articles like this, please visit us at bloomberg.com",
+        ),
+    )
+    found = by_name(extractor.extract([story])[0])
+    assert {"Kestrel Mining Corp.", "Ana Ruiz", "China"} <= set(found)
+    assert not {"Bloomberg", "Peter Holm", "Jane Roe", "London"} & set(found)
+    assert found["Ana Ruiz"].entity_type == "PERSON"
+
+
+# --------------------------------------------------------------------------------------------
+# Ids, determinism, batching
+# --------------------------------------------------------------------------------------------
+
+STORY_A = StoryText(
+    "a",
+    "Chipmaker Wins Order",
+    (
+        "Orvane Semiconductor Corp. won an order from Toyota Motor Corp., Chief Executive "
+        "Officer Lena Fischer said in Tokyo.",
+        "Fischer said Orvane would add a factory in Germany.",
+    ),
+)
+STORY_B = StoryText(
+    "b",
+    "Automaker Buys Chips",
+    (
+        "Toyota Motor Corp. agreed to buy chips from Orvane Semiconductor Corp., the companies "
+        "said on Monday.",
+        "Lena Fischer, Orvane’s chief executive, called the deal a milestone.",
+    ),
+)
+
+
+def test_ids_are_stable_and_shared_across_stories(extractor: EntityExtractor) -> None:
+    first = extractor.extract([STORY_A, STORY_B])
+    second = extractor.extract([STORY_A, STORY_B])
+    assert first == second
+    for mentions in first:
+        for m in mentions:
+            assert m.entity_id == entity_id_for(m.entity_type, m.name)
+            assert re.fullmatch(r"[0-9a-f]{16}", m.entity_id)
+    ids_a = {m.name: m.entity_id for m in first[0]}
+    ids_b = {m.name: m.entity_id for m in first[1]}
+    assert ids_a["Lena Fischer"] == ids_b["Lena Fischer"]
+    assert ids_a["Toyota Motor Corp."] == ids_b["Toyota Motor Corp."]
+    assert entity_id_for("PERSON", "Lena Fischer") != entity_id_for("ORG", "Lena Fischer")
+
+
+def test_output_does_not_depend_on_batch_composition(extractor: EntityExtractor) -> None:
+    alone = extractor.extract([STORY_B])[0]
+    assert extractor.extract([STORY_A, STORY_B])[1] == alone
+    assert extractor.extract([STORY_B, STORY_A])[0] == alone
+
+
+def test_order_inside_a_story_is_by_first_paragraph_then_name(
+    extractor: EntityExtractor,
+) -> None:
+    mentions = extractor.extract([STORY_A])[0]
+    keys = [(m.first_paragraph_no, m.name, m.entity_type) for m in mentions]
+    assert keys == sorted(keys)
+
+
+def test_identical_paragraphs_go_through_the_model_once(
+    extractor: EntityExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    original = extractor.ner_spans
+
+    def spy(texts: Sequence[str]) -> dict[str, tuple[entities.RawSpan, ...]]:
+        seen.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(extractor, "ner_spans", spy)
+    update = StoryText("a-update", STORY_A.headline, (*STORY_A.paragraphs, "Shares rose 3%."))
+    extractor.extract([STORY_A, update])
+    assert len(seen) == len(set(seen))
+    assert seen.count(STORY_A.paragraphs[0]) == 1
+    assert STORY_A.headline in seen
+
+
+def test_two_processes_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    single = EntityExtractor(n_process=1).extract([STORY_A, STORY_B])
+    monkeypatch.setattr(entities, "MULTIPROCESS_MIN_WORDS", 0)
+    double = EntityExtractor(n_process=2, batch_size=1).extract([STORY_A, STORY_B])
+    assert double == single
+
+
+def test_empty_input_and_empty_stories(extractor: EntityExtractor) -> None:
+    assert extractor.extract([]) == []
+    assert extractor.extract([StoryText("empty", "", ())]) == [[]]
+
+
+# --------------------------------------------------------------------------------------------
+# Post-processing without the model
+# --------------------------------------------------------------------------------------------
+
+
+def spans_for(paragraph: str, *items: tuple[str, str]) -> list[entities.RawSpan]:
+    """Raw spans as the model would give them, located by their text."""
+    out = []
+    for text, label in items:
+        start = paragraph.index(text)
+        out.append((start, start + len(text), label))
+    return out
+
+
+def test_title_cue_fixes_a_person_typed_org_and_its_surname() -> None:
+    para1 = "The leader was greeted by President Kassym-Jomart Tokayev in the capital."
+    para2 = "Tokayev’s office said talks went well."
+    story = StoryText("t", "", (para1, para2))
+    result = resolve_story(
+        story,
+        [
+            spans_for(para1, ("Kassym-Jomart Tokayev", "ORG")),
+            spans_for(para2, ("Tokayev’s", "ORG")),
+        ],
+    )
+    assert [(m.name, m.entity_type, m.mention_count) for m in result] == [
+        ("Kassym-Jomart Tokayev", "PERSON", 2)
+    ]
+
+
+def test_glued_list_span_is_split_into_companies() -> None:
+    para = "Lenders Morgan Stanley, Citigroup Inc. and Nomura Holdings Inc. declined to comment."
+    story = StoryText("l", "", (para,))
+    spans = spans_for(para, ("Morgan Stanley, Citigroup Inc. and Nomura Holdings Inc.", "ORG"))
+    names = [m.name for m in resolve_story(story, [spans])]
+    assert sorted(names) == ["Citigroup Inc.", "Morgan Stanley", "Nomura Holdings Inc."]
+
+
+def test_subheads_are_headline_like_but_sentences_are_not() -> None:
+    assert is_headline_like("Key Insights")
+    assert is_headline_like("Bezos Blackmail Charge Intensifies Proxy War With Trump")
+    assert not is_headline_like("Cuadrilla had no immediate comment.")
+    assert not is_headline_like("Shares of the company rose 4% in early trading in New York")
+
+
+_WORDS = ["Orvane", "Corp.", "Lena", "Fischer", "Tokyo", "said", "the", "U.S.", "and", "’s", ","]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14),
+    cuts=st.lists(
+        st.tuples(st.integers(0, 13), st.integers(1, 4), st.sampled_from(["ORG", "PERSON"])),
+        max_size=4,
+    ),
+)
+def test_resolve_story_is_total_and_consistent(
+    words: list[str], cuts: list[tuple[int, int, str]]
+) -> None:
+    """Any spans over any paragraph: no crash, counts and paragraph numbers in range."""
+    para = " ".join(words)
+    starts = [m.start() for m in re.finditer(r"\S+", para)]
+    ends = [m.end() for m in re.finditer(r"\S+", para)]
+    spans: list[entities.RawSpan] = []
+    for first, length, label in cuts:
+        if first < len(starts):
+            last = min(first + length, len(ends)) - 1
+            spans.append((starts[first], ends[last], label))
+    story = StoryText("h", "", (para,))
+    result = resolve_story(story, [spans])
+    assert result == resolve_story(story, [spans])
+    for m in result:
+        assert m.mention_count >= 1
+        assert m.first_paragraph_no == 1
+        assert m.entity_type in entities.ENTITY_TYPES
+        assert m.name and m.surface_forms == tuple(sorted(set(m.surface_forms)))

@@ -1,0 +1,112 @@
+"""Operator comforts: status, one-off SQL and the read-only shell, on a real warehouse."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import cli
+from flows.operator import Shell
+from flows.progress import Progress
+from flows.run_lock import lock_holder, run_lock
+
+
+def test_status_shows_runs_tables_lock_and_parquet(
+    seed_reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(seed_reference, warehouse, symlinks=True)
+    lock = warehouse / ".newswire.lock"
+
+    assert cli.main(["status", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "run        none" in out
+    assert "in step with news.duckdb" in out
+    assert "last 1 runs" in out and "success" in out
+    assert any(line.split() == ["articles", "8"] for line in out.splitlines())
+
+    with run_lock(lock):
+        assert lock_holder(lock) == os.getpid()
+        assert cli.main(["status", "--warehouse", str(warehouse)]) == 0
+        assert f"run        in progress (pid {os.getpid()})" in capsys.readouterr().out
+    assert lock_holder(lock) is None
+
+
+def test_sql_prints_results_and_refuses_writes(
+    seed_reference: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = str(seed_reference)
+    query = "select wire, count(*) as n from articles group by wire order by wire"
+    assert cli.main(["sql", query, "--warehouse", warehouse]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "wire       n",
+        "---------  -",
+        "Bloomberg  7",
+        "Reuters    1",
+        "(2 rows)",
+    ]
+    assert cli.main(["sql", query, "--warehouse", warehouse, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["wire,n", "Bloomberg,7", "Reuters,1"]
+
+    assert cli.main(["sql", "delete from articles", "--warehouse", warehouse]) == 1
+    assert "read-only mode" in capsys.readouterr().err
+    assert cli.main(["sql", "select 1", "--warehouse", "/nonexistent"]) == 1
+    assert "no warehouse at" in capsys.readouterr().err
+
+
+def lines(*text: str) -> Iterator[str]:
+    yield from text
+
+
+def test_shell_runs_statements_and_reopens_after_a_run_publishes(
+    seed_reference: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "news.duckdb"
+    shutil.copyfile(seed_reference / "news.duckdb", database)
+    output = io.StringIO()
+    shell = Shell(database, output)
+    script = lines(".tables", "select count(*) as n", "from articles;", ".mode csv")
+
+    def read_line(prompt: str) -> str:
+        try:
+            return next(script)
+        except StopIteration:
+            raise EOFError from None
+
+    shell.loop(read_line)
+    text = output.getvalue()
+    assert "latest_articles" in text and "pipeline_runs" in text
+    assert "n\n-\n8\n(1 row)" in text
+
+    # A run publishes: a new file replaces the old one (what os.replace does in a run).
+    shell = Shell(database, output := io.StringIO())
+    shell.execute("select count(*) from articles;")
+    changed = tmp_path / "news.next.duckdb"
+    shutil.copyfile(database, changed)
+    with duckdb.connect(str(changed)) as connection:
+        connection.execute("delete from articles where wire = 'Reuters'")
+    os.replace(changed, database)
+    shell.execute("select count(*) as n from articles;")
+    shell.execute("insert into articles select * from articles;")
+    shell.close()
+    text = output.getvalue()
+    assert "(a run published a new warehouse: reopened)" in text
+    assert text.rstrip().endswith("read-only mode!")
+    assert "n\n-\n7" in text
+
+
+def test_progress_is_silent_unless_asked_and_plain_in_logs() -> None:
+    Progress().stage("parse", 10)  # no stream: prints nothing, raises nothing
+    log = io.StringIO()
+    progress = Progress(log, live=False)
+    progress.stage("parse", 3)
+    progress.advance(3)
+    progress.finish("2 new articles")
+    assert log.getvalue().startswith("newswire: parse      3 files, 2 new articles, ")
+    assert "\r" not in log.getvalue()

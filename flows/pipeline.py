@@ -193,20 +193,37 @@ def load_task(
 ) -> None:
     """Load the batch (if any) and the run's records into the copy in one transaction.
 
-    A retry after the commit finds the run's row already there and loads nothing twice.
+    A retry after the commit finds the run's row already there and loads nothing twice. The
+    records include the seconds the batch's load statements took, so the report's time per
+    stage shows the load too (the commit and the swap that follow are not in them).
     """
     staged = warehouse.next_path(settings.database_path)
     run_id = run_tables["pipeline_runs"].column("run_id")[0].as_py()
     with warehouse.transaction(staged) as connection:
         if warehouse.run_recorded(connection, settings.sql_dir, run_id):
             return
+        started = time.perf_counter()
         if batch is not None:
             if settings.full_refresh:
                 connection.execute(
                     warehouse.read_sql(settings.sql_dir, "queries/truncate_batch_tables.sql")
                 )
             warehouse.run_sql_folder(connection, settings.sql_dir / "load", batch)
-        warehouse.run_sql_folder(connection, settings.sql_dir / "record", run_tables)
+        load_stage = {
+            "run_id": run_id,
+            "stage": "load",
+            "seconds": time.perf_counter() - started,
+            "rows": sum(table.num_rows for table in (batch or {}).values()),
+        }
+        stages = pa.concat_tables(
+            [
+                run_tables["run_stages"],
+                pa.Table.from_pylist([load_stage], schema=schemas.RUN_STAGES),
+            ]
+        )
+        warehouse.run_sql_folder(
+            connection, settings.sql_dir / "record", {**run_tables, "run_stages": stages}
+        )
         faults.reached("load")
 
 

@@ -577,7 +577,8 @@ def section_last_run(wh: Warehouse, last: Row | None) -> str:
         "Time per stage (last run)",
         "seconds",
         "stage",
-        "Seconds spent in each pipeline stage of the last run.",
+        "Seconds spent in each pipeline stage of the last run (this report is drawn after the "
+        "run's record is written, so its own time is not here).",
     )
     stage_bars = [
         Bar(

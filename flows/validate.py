@@ -12,6 +12,7 @@ functions that validate, because importing it costs seconds.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
@@ -507,11 +508,22 @@ def _details(result: Any) -> str | None:
         return f"error: {info.get('exception_message')}"
     sample = result.result.get("partial_unexpected_list")
     if sample:
-        return "sample: " + json.dumps([str(value) for value in sample[:5]])
+        return "sample: " + json.dumps([_plain(value) for value in sample[:5]])
     observed = result.result.get("observed_value")
     if observed is not None:
-        return f"observed: {observed}"
+        return f"observed: {_plain(observed)}"
     return None
+
+
+def _plain(value: Any) -> str:
+    """A value as a reader writes it: '(53, 54)' for a pair, not '(np.int64(53), ...)'."""
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(_plain(v) for v in value) + ")"
+    item = getattr(value, "item", None)  # numpy and pandas scalars
+    if callable(item):
+        with contextlib.suppress(TypeError, ValueError):
+            value = item()
+    return str(value)
 
 
 def blocking_failures(results: list[DqResult]) -> list[DqResult]:

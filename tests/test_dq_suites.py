@@ -568,6 +568,15 @@ def test_batch_means_are_judged_only_on_batches_big_enough(
     assert failed == {("batch_profile", e) for e in expected}
 
 
+def test_details_show_the_bad_values_plainly(good: Batch, runner: validate.SuiteRunner) -> None:
+    frames = with_paragraph_refs([99])(good).frames()
+    results = runner.validate(frames, validate.validation_parameters(TODAY), ["update_note_refs"])
+    (failed,) = [r for r in results if not r.success]
+    noted = good.rows("update_notes")[0]["article_id"]
+    (count,) = [a["paragraph_count"] for a in good.rows("articles") if a["article_id"] == noted]
+    assert failed.details == f'sample: ["({count}, 99)"]'
+
+
 # --------------------------------------------------------------------------------------------
 # The suites themselves
 # --------------------------------------------------------------------------------------------

@@ -117,6 +117,10 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     assert len(results) == expected
     assert ("articles", EXPECTATION, False, "error", 2) in results
     assert sum(1 for r in results if r[2]) > expected // 2
+    stages = {
+        row[0] for row in query(warehouse, "select stage from run_stages where run_id = ?", run_id)
+    }
+    assert {"parse", "validate", "data_docs", "load"} <= stages
     # The report and the Data Docs were rebuilt for the failed run.
     page = (warehouse / "reports" / "index.html").read_text(encoding="utf-8")
     assert run_id in page and "failed_validation" in page

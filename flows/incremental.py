@@ -8,7 +8,7 @@ holds by construction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flows.extract import ReadFile, SourceFile
 from flows.parse import ParsedStory, Rejection, content_key
@@ -25,6 +25,15 @@ class Accounting:
     files_new: int
     files_skipped: int
     files_rejected: int
+
+    def __add__(self, other: Accounting) -> Accounting:
+        """The counts of two parts of one run (chunks of files) together."""
+        return Accounting(
+            self.files_seen + other.files_seen,
+            self.files_new + other.files_new,
+            self.files_skipped + other.files_skipped,
+            self.files_rejected + other.files_rejected,
+        )
 
     def as_dict(self) -> dict[str, int]:
         """The counts by column name."""
@@ -64,15 +73,29 @@ def plan_reads(
     return unchanged, to_read
 
 
+@dataclass
+class RunMemory:
+    """Contents and articles met earlier in this run, when a run settles its files in chunks."""
+
+    contents: dict[str, str] = field(default_factory=dict)  # content_sha256 -> article_id
+    article_ids: set[str] = field(default_factory=set)
+
+
 def settle(
     read: Sequence[ReadFile],
     parsed: Sequence[ParsedStory | Rejection | None],
     manifest: Manifest,
+    memory: RunMemory | None = None,
 ) -> list[FileOutcome]:
-    """Turn read and parsed files into outcomes: new article, duplicate or rejection."""
+    """Turn read and parsed files into outcomes: new article, duplicate or rejection.
+
+    ``memory`` carries what earlier chunks of the same run settled, so a file repeating one of
+    them is a duplicate too; it is updated in place.
+    """
     outcomes: list[FileOutcome] = []
-    contents = dict(manifest.contents)
-    batch_articles: set[str] = set()
+    memory = memory if memory is not None else RunMemory()
+    contents = memory.contents
+    batch_articles = memory.article_ids
     for item, result in zip(read, parsed, strict=True):
         source = item.source
         known = manifest.files.get(source.relative_path)
@@ -95,7 +118,7 @@ def settle(
             continue
         sha = item.content_sha256
         assert sha is not None
-        earlier = contents.get(sha)
+        earlier = manifest.contents.get(sha) or contents.get(sha)
         if earlier is None and (
             result.article_id in manifest.article_ids or result.article_id in batch_articles
         ):
@@ -154,10 +177,17 @@ def compute_versions(
     new_stories: Sequence[ParsedStory], manifest: Manifest
 ) -> tuple[dict[str, Version], dict[str, Version]]:
     """Versions of the new articles, and the changed versions of articles already loaded."""
+    return versions_for_keys([version_key(story) for story in new_stories], manifest)
+
+
+def versions_for_keys(
+    new_keys: Sequence[VersionKey], manifest: Manifest
+) -> tuple[dict[str, Version], dict[str, Version]]:
+    """``compute_versions`` from the new articles' keys (all a chunked run keeps of them)."""
     keys = [key for key, _ in manifest.versions.values()]
-    keys.extend(version_key(story) for story in new_stories)
+    keys.extend(new_keys)
     assigned = assign_versions(keys)
-    new_ids = {story.article_id for story in new_stories}
+    new_ids = {key.article_id for key in new_keys}
     new_versions = {article_id: assigned[article_id] for article_id in new_ids}
     changed = {
         article_id: assigned[article_id]

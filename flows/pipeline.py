@@ -22,27 +22,20 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows import parquet_store, schemas, warehouse
+from flows import parquet_store, schemas, staging, warehouse
 from flows.entities import EntityExtractor, EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover, read_files
-from flows.incremental import Accounting, account, compute_versions, plan_reads, settle
+from flows.incremental import Accounting, plan_reads, settle
 from flows.parse import ParsedStory, Rejection, parse_story
 from flows.run_lock import run_lock
 from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
+from flows.staging import BatchCollector, StagedBatch, chunked
 from flows.tables import (
     BatchContext,
     FileOutcome,
-    build_articles,
-    build_entity_tables,
-    build_paragraphs,
-    build_rejected_files,
-    build_related_links,
-    build_source_files,
-    build_update_notes,
     loaded_stories,
 )
 from flows.validate import DqResult, blocking_failures
-from flows.versions import Version
 from flows.warehouse import Manifest
 
 log = logging.getLogger("newswire")
@@ -107,42 +100,85 @@ def parse_task(read: Sequence[ReadFile]) -> list[ParsedStory | Rejection | None]
     return [parse_story(item.text) if item.text is not None else None for item in read]
 
 
+def sampled(article_id: str, every: int) -> bool:
+    """Whether a story is in the benchmark's entity sample (one in ``every``, by content id)."""
+    return every <= 1 or int(article_id[:8], 16) % every == 0
+
+
 @task(name="entities", **TASK_OPTIONS)  # type: ignore[call-overload]
-def entities_task(stories: Sequence[ParsedStory], processes: int) -> list[list[EntityMention]]:
-    """Find the entities of the new stories' story paragraphs."""
-    if not stories:
-        return []
-    texts = [StoryText(s.article_id, s.headline, s.story_paragraphs) for s in stories]
+def entities_task(
+    stories: Sequence[ParsedStory], processes: int, sample_every: int = 1
+) -> list[list[EntityMention]]:
+    """Find the entities of the new stories' story paragraphs.
+
+    ``sample_every`` > 1 is for benchmarks only: entities of one story in that many, so a run
+    over 100,000 stories measures every other stage in minutes instead of hours.
+    """
+    texts = [
+        StoryText(s.article_id, s.headline, s.story_paragraphs)
+        for s in stories
+        if sampled(s.article_id, sample_every)
+    ]
+    if not texts:
+        return [[] for _ in stories]
     workers = processes if len(texts) >= PARALLEL_ENTITY_THRESHOLD else 1
-    return EntityExtractor(n_process=workers).extract(texts)
+    found = dict(
+        zip(
+            (text.key for text in texts),
+            EntityExtractor(n_process=workers).extract(texts),
+            strict=True,
+        )
+    )
+    return [found.get(s.article_id, []) for s in stories]
 
 
 @task(name="stage-parquet", **TASK_OPTIONS)  # type: ignore[call-overload]
-def stage_task(tables: dict[str, pa.Table], staging_dir: Path) -> dict[str, Path]:
-    """Write the batch as Parquet files, atomically."""
-    return parquet_store.stage_batch(tables, staging_dir)
+def stage_chunk_task(batch: StagedBatch, index: int, tables: dict[str, pa.Table]) -> int:
+    """Write one chunk of the batch as Parquet files, atomically."""
+    return staging.stage_chunk(batch, index, tables)
+
+
+@task(name="finish-batch", **TASK_OPTIONS)  # type: ignore[call-overload]
+def finish_batch_task(
+    batch: StagedBatch, collector: BatchCollector, unchanged: list[FileOutcome], chunks: int
+) -> dict[str, int]:
+    """Version the new articles and stage the run-wide tables."""
+    return staging.finish_batch(batch, collector, unchanged, chunks)
+
+
+# Frames whose rows span the whole run: validated once, not with every group of chunks.
+RUN_FRAMES = frozenset({"entities", "run_accounting"})
+# Chunks validated together: GX costs about 2 s per batch of suites whatever its rows, and four
+# chunks' frames (story text included) take about 200 MB.
+VALIDATE_CHUNKS = 4
 
 
 @task(name="validate", **TASK_OPTIONS)  # type: ignore[call-overload]
 def validate_task(
-    staged: dict[str, Path], accounting: Accounting, expectations_dir: Path, today: date
+    batch: StagedBatch, accounting: Accounting, expectations_dir: Path, today: date
 ) -> list[DqResult]:
-    """Validate the staged Parquet batch with the suites in ``expectations/``."""
+    """Validate the staged Parquet batch with the suites in ``expectations/``, a group of chunks
+    at a time (see ``validate.merge_results`` for what that means for aggregate checks)."""
     from flows import validate
 
-    tables = parquet_store.read_staged(staged)
-    frames = {**validate.to_frames(tables), **validate.derived_frames(tables, accounting.as_dict())}
-    return validate.validate_frames(
-        frames,
-        validate.load_suites(expectations_dir),
-        validate.validation_parameters(tables, today),
-    )
+    suites = validate.load_suites(expectations_dir)
+    runner = validate.SuiteRunner(suites)
+    per_group = [name for name in suites if name not in RUN_FRAMES]
+    entities = batch.read_run_table("entities")
+    counts = accounting.as_dict()
+    parts = []
+    for group, indexes in enumerate(chunked(range(batch.chunk_count()), VALIDATE_CHUNKS)):
+        tables = {**batch.read_chunks(indexes), "entities": entities}
+        frames = {**validate.to_frames(tables), **validate.derived_frames(tables, counts)}
+        parameters = validate.validation_parameters(tables, today)
+        parts.append(runner.run(frames, parameters, suites=None if group == 0 else per_group))
+    return validate.merge_results(parts)
 
 
 @task(name="load", **TASK_OPTIONS)  # type: ignore[call-overload]
 def load_task(
     settings: Settings,
-    batch: dict[str, pa.Table] | None,
+    batch: StagedBatch | None,
     run_tables: dict[str, pa.Table],
 ) -> None:
     """Load the batch (if any) and the run's records into the copy in one transaction."""
@@ -153,17 +189,30 @@ def load_task(
                 connection.execute(
                     warehouse.read_sql(settings.sql_dir, "queries/truncate_batch_tables.sql")
                 )
-            warehouse.run_sql_folder(connection, settings.sql_dir / "load", batch)
+            with warehouse.parquet_views(connection, batch.files_by_table()):
+                warehouse.run_sql_folder(connection, settings.sql_dir / "load", {})
         warehouse.run_sql_folder(connection, settings.sql_dir / "record", run_tables)
 
 
 @task(name="publish", **TASK_OPTIONS)  # type: ignore[call-overload]
-def publish_task(settings: Settings, run_id: str) -> None:
-    """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in."""
+def publish_task(settings: Settings, run_id: str, unchanged_tables: frozenset[str]) -> None:
+    """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in.
+
+    Tables this run left unchanged are hard-linked from the published snapshot when that
+    snapshot was exported from the warehouse this run started from.
+    """
     staged = warehouse.next_path(settings.database_path)
     with warehouse.connect_read_only(staged) as connection:
-        snapshot = parquet_store.export_snapshot(
+        reuse = parquet_store.reusable_snapshot(
             connection, settings.sql_dir, settings.warehouse_dir, run_id
+        )
+        snapshot = parquet_store.export_snapshot(
+            connection,
+            settings.sql_dir,
+            settings.warehouse_dir,
+            run_id,
+            reuse_from=reuse,
+            unchanged=unchanged_tables if reuse is not None else frozenset(),
         )
     warehouse.publish_next(settings.database_path)
     parquet_store.publish_snapshot(settings.warehouse_dir, snapshot)
@@ -193,6 +242,10 @@ class StageClock:
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
+    def add_rows(self, name: str, rows: int) -> None:
+        """Count rows of a stage that runs once per chunk."""
+        self.rows[name] = self.rows.get(name, 0) + rows
+
     def table(self, run_id: str) -> pa.Table:
         """The stage timings as a ``run_stages`` batch."""
         names = list(self.seconds)
@@ -205,29 +258,6 @@ class StageClock:
             },
             schema=schemas.RUN_STAGES,
         )
-
-
-def build_batch(
-    outcomes: Sequence[FileOutcome],
-    mentions: Sequence[Sequence[EntityMention]],
-    versions: dict[str, Version],
-    changes: dict[str, Version],
-    context: BatchContext,
-) -> dict[str, pa.Table]:
-    """Every batch table, plus the version changes of articles already loaded."""
-    loaded = loaded_stories(outcomes)
-    entities, entity_mentions = build_entity_tables(loaded, mentions)
-    return {
-        "articles": build_articles(loaded, versions, context),
-        "paragraphs": build_paragraphs(loaded),
-        "entities": entities,
-        "entity_mentions": entity_mentions,
-        "update_notes": build_update_notes(loaded),
-        "related_links": build_related_links(loaded),
-        "source_files": build_source_files(outcomes, context),
-        "rejected_files": build_rejected_files(outcomes, context),
-        "version_changes": warehouse.version_changes_table(changes),
-    }
 
 
 def run_records(
@@ -260,42 +290,56 @@ def run_records(
 
 
 def run_pipeline(settings: Settings) -> RunSummary:
-    """Run every stage once over the input folder; the caller holds the run lock."""
+    """Run every stage over the input folder; the caller holds the run lock.
+
+    New files go through read, parse, entities and staging a chunk at a time (see
+    ``flows.staging``), so memory does not grow with the number of new files; the staged batch
+    is then validated and loaded as one, in one transaction.
+    """
     started_at = datetime.now(UTC).replace(tzinfo=None)
     run_id = new_run_id(datetime.now(UTC))
     context = BatchContext(run_id, started_at)
     clock = StageClock()
-    staging_dir = settings.staging_dir / run_id
+    batch = StagedBatch(settings.staging_dir / run_id)
     try:
         with clock.stage("discover"):
             sources = discover_task(settings.input_dir)
             manifest = prepare_warehouse_task(settings)
             unchanged, to_read = plan_reads(sources, manifest)
+            collector = BatchCollector(manifest, context)
+            collector.add_unchanged(unchanged)
         clock.rows["discover"] = len(sources)
-        with clock.stage("read_hash"):
-            read = read_task(to_read, settings.max_file_bytes)
-        clock.rows["read_hash"] = len(read)
-        with clock.stage("parse"):
-            parsed = parse_task(read)
-            outcomes = unchanged + settle(read, parsed, manifest)
-            accounting = account(outcomes)
-            loaded = loaded_stories(outcomes)
-            stories = [outcome.story for outcome in loaded if outcome.story is not None]
-        clock.rows["parse"] = len(parsed)
-        with clock.stage("entities"):
-            mentions = entities_task(stories, settings.entity_processes)
-        clock.rows["entities"] = len(stories)
+        chunks = 0
+        for chunk in chunked(to_read, settings.chunk_files):
+            with clock.stage("read_hash"):
+                read = read_task(chunk, settings.max_file_bytes)
+            clock.add_rows("read_hash", len(read))
+            with clock.stage("parse"):
+                parsed = parse_task(read)
+                outcomes = settle(read, parsed, manifest, collector.memory)
+                stories = [o.story for o in loaded_stories(outcomes) if o.story is not None]
+            clock.add_rows("parse", len(parsed))
+            del read, parsed
+            with clock.stage("entities"):
+                mentions = entities_task(
+                    stories, settings.entity_processes, settings.entity_sample_every
+                )
+            clock.add_rows("entities", len(stories))
+            with clock.stage("parquet"):
+                tables = collector.chunk_tables(outcomes, mentions)
+                clock.add_rows("parquet", stage_chunk_task(batch, chunks, tables))
+            chunks += 1
+            del outcomes, stories, mentions, tables
         with clock.stage("parquet"):
-            versions, changes = compute_versions(stories, manifest)
-            batch = build_batch(outcomes, mentions, versions, changes, context)
-            staged = stage_task(batch, staging_dir)
-        clock.rows["parquet"] = sum(table.num_rows for table in batch.values())
+            run_rows = finish_batch_task(batch, collector, unchanged, chunks)
+        clock.add_rows("parquet", sum(run_rows.values()))
+        accounting = collector.accounting
         with clock.stage("validate"):
-            dq_results = validate_task(staged, accounting, settings.expectations_dir, date.today())
+            dq_results = validate_task(batch, accounting, settings.expectations_dir, date.today())
         clock.rows["validate"] = len(dq_results)
         failures = blocking_failures(dq_results)
         summary = RunSummary(
-            run_id, "success", None, accounting, len(stories), dq_failures=failures
+            run_id, "success", None, accounting, collector.articles, dq_failures=failures
         )
         if failures:
             first = failures[0]
@@ -306,13 +350,18 @@ def run_pipeline(settings: Settings) -> RunSummary:
                 + (f" ({first.unexpected_count} unexpected)" if first.unexpected_count else "")
                 + (f"; {len(failures) - 1} more failed" if len(failures) > 1 else "")
             )
-            parquet_store.quarantine(staging_dir, settings.quarantine_dir)
+            parquet_store.quarantine(batch.folder, settings.quarantine_dir)
         with clock.stage("load"):
             records = run_records(summary, started_at, dq_results, clock)
             load_task(settings, None if failures else batch, records)
-            publish_task(settings, run_id)
+            unchanged_tables = (
+                frozenset(schemas.BATCH_TABLES)
+                if failures
+                else staging.unchanged_tables(collector, run_rows, settings.full_refresh)
+            )
+            publish_task(settings, run_id, unchanged_tables)
         if not failures:
-            shutil.rmtree(staging_dir, ignore_errors=True)
+            shutil.rmtree(batch.folder, ignore_errors=True)
         summary.stage_seconds = dict(clock.seconds)
     except Exception as error:
         warehouse.discard_next(settings.database_path)
@@ -352,10 +401,17 @@ def newswire_run(
     warehouse_dir: str = str(DEFAULT_WAREHOUSE),
     full_refresh: bool = False,
     wait_seconds: float = 0.0,
+    entity_sample_every: int = 1,
 ) -> RunSummary:
-    """One run: new files under ``input_dir`` into the warehouse at ``warehouse_dir``."""
+    """One run: new files under ``input_dir`` into the warehouse at ``warehouse_dir``.
+
+    ``entity_sample_every`` is for benchmarks only (see ``entities_task``).
+    """
     settings = Settings(
-        input_dir=Path(input_dir), warehouse_dir=Path(warehouse_dir), full_refresh=full_refresh
+        input_dir=Path(input_dir),
+        warehouse_dir=Path(warehouse_dir),
+        full_refresh=full_refresh,
+        entity_sample_every=entity_sample_every,
     ).resolved()
     with run_lock(settings.lock_path, wait_seconds):
         return run_pipeline(settings)

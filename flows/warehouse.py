@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +150,24 @@ def run_sql_folder(
     finally:
         for name in tables:
             connection.unregister(f"batch_{name}")
+
+
+@contextmanager
+def parquet_views(
+    connection: duckdb.DuckDBPyConnection, files: Mapping[str, Sequence[Path]]
+) -> Iterator[None]:
+    """Expose staged Parquet files as ``batch_<name>`` views: DuckDB streams them into the load."""
+    created: list[str] = []
+    try:
+        for name, paths in files.items():
+            relation = connection.read_parquet([str(path) for path in paths])
+            relation.create_view(f"batch_{name}", replace=True)
+            created.append(name)
+        yield
+    finally:
+        for name in created:
+            # Names come from our own schema module, never from input.
+            connection.execute(f"drop view if exists batch_{name}")
 
 
 @contextmanager

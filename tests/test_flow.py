@@ -147,5 +147,5 @@ def test_failed_gate_leaves_warehouse_untouched_and_quarantines(
         runs[-1][0],
     )
     assert ("articles", "expect_column_values_to_be_between(published_date)") in failed
-    assert (warehouse / "quarantine" / str(runs[-1][0]) / "articles.parquet").is_file()
+    assert (warehouse / "quarantine" / str(runs[-1][0]) / "articles" / "00001.parquet").is_file()
     assert hashlib.sha256(database.read_bytes()).hexdigest() != digest  # only the run was recorded

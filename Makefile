@@ -6,6 +6,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 INPUT ?= seeds
 WAREHOUSE ?= warehouse
+# `make bench` generates BENCH_COUNT stories (or copies BENCH_CORPUS) and runs the real flow;
+# e.g. make bench BENCH_COUNT=100000 BENCH_ARGS="--entities sample".
+BENCH_COUNT ?= 2000
+BENCH_OUT ?= bench-output
+BENCH_CORPUS ?=
+BENCH_ARGS ?=
 
 .PHONY: setup run test lint format bench eval clean
 
@@ -29,6 +35,10 @@ lint: setup
 	$(VENV)/bin/ruff check flows tests bench
 	$(VENV)/bin/ruff format --check flows tests bench
 	$(VENV)/bin/mypy
+
+bench: setup
+	$(VENV)/bin/newswire bench --count $(BENCH_COUNT) --out $(BENCH_OUT) \
+		$(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS)) $(BENCH_ARGS)
 
 format: setup
 	$(VENV)/bin/ruff check --fix flows tests bench

@@ -60,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="warehouse folder"
     )
+
+    from flows import benchmark
+
+    bench = commands.add_parser(
+        "bench",
+        help="benchmark the flow on generated stories or a corpus, against the floors",
+        description=(
+            "Run the real flow on a corpus (generated, or a copy of --corpus) and print seconds "
+            "and throughput per stage, the floors (I/O, DuckDB read_text, parser, entity "
+            "extractor, plain spaCy), peak memory, warehouse size and two reruns "
+            "(no new files, 1%% new files)."
+        ),
+    )
+    benchmark.add_arguments(bench)
     return parser
 
 
@@ -166,10 +180,18 @@ def command_report(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_bench(arguments: argparse.Namespace) -> int:
+    """Run the benchmark (see ``flows.benchmark``)."""
+    from flows.benchmark import command_bench as run_bench
+
+    _quiet()
+    return run_bench(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newswire`` console script."""
     arguments = build_parser().parse_args(argv)
-    handlers = {"run": command_run, "report": command_report}
+    handlers = {"run": command_run, "report": command_report, "bench": command_bench}
     return handlers[arguments.command](arguments)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flows.extract import ReadFile, SourceFile
+from flows.extract import ReadFile
 from flows.parse import ParsedStory, Rejection, content_key
 from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
 from flows.versions import Version, VersionKey, assign_versions
@@ -43,34 +43,6 @@ class Accounting:
             "files_skipped": self.files_skipped,
             "files_rejected": self.files_rejected,
         }
-
-
-def plan_reads(
-    sources: Sequence[SourceFile], manifest: Manifest
-) -> tuple[list[FileOutcome], list[SourceFile]]:
-    """Split files into those unchanged since the warehouse saw them and those to read."""
-    unchanged: list[FileOutcome] = []
-    to_read: list[SourceFile] = []
-    for source in sources:
-        known = manifest.files.get(source.relative_path)
-        if (
-            known is not None
-            and known.size_bytes == source.size_bytes
-            and known.mtime_ns == source.mtime_ns
-        ):
-            unchanged.append(
-                FileOutcome(
-                    source=source,
-                    status=known.status,
-                    is_new=False,
-                    content_sha256=known.content_sha256,
-                    article_id=known.article_id,
-                    first_seen_run=known.first_seen_run,
-                )
-            )
-        else:
-            to_read.append(source)
-    return unchanged, to_read
 
 
 @dataclass
@@ -183,7 +155,13 @@ def compute_versions(
 def versions_for_keys(
     new_keys: Sequence[VersionKey], manifest: Manifest
 ) -> tuple[dict[str, Version], dict[str, Version]]:
-    """``compute_versions`` from the new articles' keys (all a chunked run keeps of them)."""
+    """``compute_versions`` from the new articles' keys (all a chunked run keeps of them).
+
+    Versions are a function of the set of articles: a run that adds none changes none, and
+    skips regrouping every article in the warehouse (seconds at 100,000 articles).
+    """
+    if not new_keys:
+        return {}, {}
     keys = [key for key, _ in manifest.versions.values()]
     keys.extend(new_keys)
     assigned = assign_versions(keys)

@@ -25,14 +25,13 @@ from prefect.runtime import flow_run
 from flows import parquet_store, schemas, staging, warehouse
 from flows.entities import EntityExtractor, EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover, read_files
-from flows.incremental import Accounting, plan_reads, settle
+from flows.incremental import Accounting, settle
 from flows.parse import ParsedStory, Rejection, parse_story
 from flows.run_lock import run_lock
 from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
-from flows.staging import BatchCollector, StagedBatch, chunked
+from flows.staging import CHUNK_TABLES, BatchCollector, StagedBatch, chunked
 from flows.tables import (
     BatchContext,
-    FileOutcome,
     loaded_stories,
 )
 from flows.validate import DqResult, blocking_failures
@@ -80,12 +79,23 @@ def discover_task(input_dir: Path) -> list[SourceFile]:
 
 
 @task(name="prepare-warehouse", **TASK_OPTIONS)  # type: ignore[call-overload]
-def prepare_warehouse_task(settings: Settings) -> Manifest:
-    """Copy the warehouse for this run and read what it already holds."""
+def prepare_warehouse_task(
+    settings: Settings, sources: list[SourceFile], run_id: str
+) -> warehouse.ReadPlan:
+    """Copy the warehouse for this run and find the files it has not seen as they are now."""
     staged = warehouse.prepare_next(settings.database_path, settings.sql_dir)
     if settings.full_refresh:
-        return warehouse.empty_manifest()
-    return warehouse.read_manifest(staged, settings.sql_dir)
+        return warehouse.read_everything(sources)
+    return warehouse.plan_reads(staged, settings.sql_dir, sources, run_id)
+
+
+@task(name="read-manifest", **TASK_OPTIONS)  # type: ignore[call-overload]
+def complete_manifest_task(settings: Settings, manifest: Manifest) -> Manifest:
+    """Read the contents and story versions already loaded, once there are files to read."""
+    if settings.full_refresh:
+        return manifest
+    staged = warehouse.next_path(settings.database_path)
+    return warehouse.complete_manifest(staged, settings.sql_dir, manifest)
 
 
 @task(name="read-hash", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -140,7 +150,7 @@ def stage_chunk_task(batch: StagedBatch, index: int, tables: dict[str, pa.Table]
 
 @task(name="finish-batch", **TASK_OPTIONS)  # type: ignore[call-overload]
 def finish_batch_task(
-    batch: StagedBatch, collector: BatchCollector, unchanged: list[FileOutcome], chunks: int
+    batch: StagedBatch, collector: BatchCollector, unchanged: pa.Table, chunks: int
 ) -> dict[str, int]:
     """Version the new articles and stage the run-wide tables."""
     return staging.finish_batch(batch, collector, unchanged, chunks)
@@ -167,8 +177,11 @@ def validate_task(
     entities = batch.read_run_table("entities")
     counts = accounting.as_dict()
     parts = []
+    columns = {name: runner.columns(name, schema) for name, schema in CHUNK_TABLES.items()}
     for group, indexes in enumerate(chunked(range(batch.chunk_count()), VALIDATE_CHUNKS)):
-        tables = {**batch.read_chunks(indexes), "entities": entities}
+        read = batch.read_chunks(indexes, columns)
+        tables = {name: runner.slim(name, table) for name, table in read.items()}
+        tables["entities"] = entities
         frames = {**validate.to_frames(tables), **validate.derived_frames(tables, counts)}
         parameters = validate.validation_parameters(tables, today)
         parts.append(runner.run(frames, parameters, suites=None if group == 0 else per_group))
@@ -304,10 +317,12 @@ def run_pipeline(settings: Settings) -> RunSummary:
     try:
         with clock.stage("discover"):
             sources = discover_task(settings.input_dir)
-            manifest = prepare_warehouse_task(settings)
-            unchanged, to_read = plan_reads(sources, manifest)
+            plan = prepare_warehouse_task(settings, sources, run_id)
+            to_read, manifest = plan.to_read, plan.manifest
+            if to_read:
+                manifest = complete_manifest_task(settings, manifest)
             collector = BatchCollector(manifest, context)
-            collector.add_unchanged(unchanged)
+            collector.add_unchanged(plan.unchanged.num_rows)
         clock.rows["discover"] = len(sources)
         chunks = 0
         for chunk in chunked(to_read, settings.chunk_files):
@@ -331,7 +346,12 @@ def run_pipeline(settings: Settings) -> RunSummary:
             chunks += 1
             del outcomes, stories, mentions, tables
         with clock.stage("parquet"):
-            run_rows = finish_batch_task(batch, collector, unchanged, chunks)
+            run_rows = finish_batch_task(batch, collector, plan.unchanged, chunks)
+            # What is left of a run of 100,000 files (its file lists, manifest and keys) is
+            # about 400 MB: free it before validation and the load add theirs.
+            collector.release()
+            collector.manifest = warehouse.empty_manifest()
+            del sources, plan, to_read, manifest
         clock.add_rows("parquet", sum(run_rows.values()))
         accounting = collector.accounting
         with clock.stage("validate"):

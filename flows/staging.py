@@ -90,11 +90,20 @@ class StagedBatch:
         """Every staged table and its files, for the load."""
         return {name: self.files(name) for name in (*CHUNK_TABLES, *RUN_TABLES)}
 
-    def read_chunks(self, indexes: Sequence[int]) -> dict[str, pa.Table]:
-        """The chunk tables of some chunks (0-based), as written, each table concatenated."""
+    def read_chunks(
+        self, indexes: Sequence[int], columns: Mapping[str, Sequence[str]] | None = None
+    ) -> dict[str, pa.Table]:
+        """The chunk tables of some chunks (0-based) as written, each table concatenated;
+        only the ``columns`` named for a table when given."""
         return {
             name: pa.concat_tables(
-                [pq.read_table(self.folder / name / _chunk_name(index)) for index in indexes]
+                [
+                    pq.read_table(
+                        self.folder / name / _chunk_name(index),
+                        columns=None if columns is None else list(columns[name]),
+                    )
+                    for index in indexes
+                ]
             )
             for name in CHUNK_TABLES
         }
@@ -132,9 +141,9 @@ class BatchCollector:
     articles: int = 0
     rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHUNK_TABLES, 0))
 
-    def add_unchanged(self, unchanged: Sequence[FileOutcome]) -> None:
+    def add_unchanged(self, files: int) -> None:
         """Count the files a rerun skips without reading."""
-        self.accounting = self.accounting + account(unchanged)
+        self.accounting = self.accounting + Accounting(files, 0, files, 0)
 
     def chunk_tables(
         self, outcomes: Sequence[FileOutcome], mentions: Sequence[Sequence[EntityMention]]
@@ -168,6 +177,12 @@ class BatchCollector:
             self.rows[name] += table.num_rows
         return tables
 
+    def release(self) -> None:
+        """Drop what only the chunks and versioning needed, before validation and the load."""
+        self.memory = RunMemory()
+        self.version_keys = []
+        self.entities = {}
+
     def entities_table(self) -> pa.Table:
         """The batch's entities, aliases merged over every chunk."""
         ids = sorted(self.entities)
@@ -182,22 +197,10 @@ class BatchCollector:
         )
 
 
-def unchanged_files_table(unchanged: Sequence[FileOutcome], run_id: str) -> pa.Table:
-    """The files a rerun skipped: only their last_seen_run changes."""
-    return pa.Table.from_pydict(
-        {
-            "source_file": [outcome.source.relative_path for outcome in unchanged],
-            "content_sha256": [outcome.content_sha256 for outcome in unchanged],
-            "last_seen_run": pa.repeat(pa.scalar(run_id), len(unchanged)),
-        },
-        schema=schemas.UNCHANGED_FILES,
-    )
-
-
 def finish_batch(
     batch: StagedBatch,
     collector: BatchCollector,
-    unchanged: Sequence[FileOutcome],
+    unchanged: pa.Table,
     chunks: int,
 ) -> dict[str, int]:
     """Version the new articles over the whole warehouse and stage the run-wide tables.
@@ -214,7 +217,7 @@ def finish_batch(
     run_tables = {
         "entities": collector.entities_table(),
         "version_changes": version_changes_table(changes),
-        "unchanged_files": unchanged_files_table(unchanged, collector.context.run_id),
+        "unchanged_files": unchanged,
     }
     for name, table in run_tables.items():
         write_table_atomic(table, batch.folder / name / RUN_FILE)

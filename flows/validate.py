@@ -9,6 +9,7 @@ reported only. GX is imported here only, because importing it costs seconds.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
@@ -55,6 +56,17 @@ def validation_parameters(tables: Mapping[str, pa.Table], today: date) -> dict[s
         "min_published_date": _EARLIEST_DATE,
         "max_published_date": datetime.combine(today + timedelta(days=1), datetime.min.time()),
     }
+
+
+# The table columns that derived_frames and validation_parameters read: with the columns the
+# suites name, all a batch needs to read back for validation (story text mostly is not).
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "paragraph_count", "headline"),
+    "paragraphs": ("article_id", "kind"),
+    "entity_mentions": ("article_id",),
+    "update_notes": ("article_id", "note_no", "actions", "paragraph_refs"),
+    "entities": ("entity_id",),
+}
 
 
 def derived_frames(
@@ -135,7 +147,9 @@ def to_frames(tables: Mapping[str, pa.Table]) -> dict[str, pd.DataFrame]:
             if pd.api.types.is_integer_dtype(dtype) and dtype != "int64":
                 frame[column] = frame[column].astype("int64")
             elif pd.api.types.is_datetime64_dtype(dtype) and dtype != "datetime64[ns]":
-                frame[column] = frame[column].astype("datetime64[ns]")
+                # Dates past 2262 do not fit in nanoseconds: such a batch is checked slowly.
+                with contextlib.suppress(pd.errors.OutOfBoundsDatetime):
+                    frame[column] = frame[column].astype("datetime64[ns]")
         frames[name] = frame
     return frames
 
@@ -185,24 +199,26 @@ def checked_columns(expectations: Sequence[Mapping[str, Any]]) -> list[str] | No
     return list(columns)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Check:
-    """One GX suite over (some columns of) one frame.
+    """One GX suite over (some columns of) one frame, created in GX when first needed.
 
     ``masks`` maps a column to the batch parameter its values must be in: the column is
     masked before validation (see ``SuiteRunner``).
     """
 
-    suite: Any
-    batch_definition: Any
+    name: str
+    expectations: list[dict[str, Any]]
     columns: list[str] | None
     masks: dict[str, str]
+    suite: Any = None
+    batch_definition: Any = None
 
 
 class SuiteRunner:
     """The GX context, suites and assets, built once and run on many batches (a run's chunks).
 
-    Two things keep GX's cost per batch low and flat:
+    Three things keep GX's cost per batch low and flat:
 
     - Reference checks (``expect_column_values_to_be_in_set`` with ``{"$PARAMETER": ...}``,
       e.g. every paragraph's article_id among the batch's article ids) are not handed the id
@@ -211,39 +227,23 @@ class SuiteRunner:
       (values in the set become one marker) and GX checks it against ``[marker]``: the same
       expectation name, unexpected count and sample of offending values.
     - GX sees only the columns a suite's expectations name (it fingerprints every frame it is
-      given, and story text is most of the bytes).
+      given, and story text is most of the bytes); see also ``slim``.
+    - A suite is created in GX only when a frame it checks has rows: a rerun with nothing new
+      validates its one-row accounting frame and nothing else.
     """
 
     def __init__(self, suites: Mapping[str, dict[str, Any]]) -> None:
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        for noisy in ("great_expectations", "great_expectations.core", "py.warnings"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
         self.suites = dict(suites)
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = context.data_sources.add_pandas("newswire_batch")
         self._checks: dict[str, list[_Check]] = {}
         self._parameters: set[str] = set()
-
-        def check(name: str, expectations: list[dict[str, Any]], masks: dict[str, str]) -> _Check:
-            spec = {**copy.deepcopy(suites[name]), "expectations": expectations}
-            spec["name"] = f"{spec.get('name', name)}.{len(self._checks[name])}"
-            asset = source.add_dataframe_asset(f"{name}.{len(self._checks[name])}")
-            return _Check(
-                context.suites.add(gx.ExpectationSuite(**spec)),
-                asset.add_batch_definition_whole_dataframe("whole"),
-                checked_columns(expectations),
-                masks,
-            )
-
+        self._context: Any = None
+        self._source: Any = None
         for name in sorted(suites):
             self._checks[name] = []
             expectations = suites[name]["expectations"]
             plain = [copy.deepcopy(e) for e in expectations if not _is_reference(e)]
             if plain:
-                self._checks[name].append(check(name, plain, {}))
+                self._checks[name].append(_Check(name, plain, checked_columns(plain), {}))
             # Reference checks of one suite run together, one masked copy per column.
             groups: list[tuple[list[dict[str, Any]], dict[str, str]]] = []
             for expectation in (e for e in expectations if _is_reference(e)):
@@ -259,7 +259,70 @@ class SuiteRunner:
                 group[0].append(masked)
                 group[1][column] = parameter
             for group_expectations, masks in groups:
-                self._checks[name].append(check(name, group_expectations, masks))
+                self._checks[name].append(
+                    _Check(name, group_expectations, checked_columns(group_expectations), masks)
+                )
+
+    def _in_gx(self, check: _Check) -> _Check:
+        """Create the check's suite and asset in GX (and the context, the first time)."""
+        if check.suite is not None:
+            return check
+        import great_expectations as gx
+
+        if self._context is None:
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            for noisy in ("great_expectations", "great_expectations.core", "py.warnings"):
+                logging.getLogger(noisy).setLevel(logging.ERROR)
+            self._context = gx.get_context(mode="ephemeral")
+            self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self._source = self._context.data_sources.add_pandas("newswire_batch")
+        number = self._checks[check.name].index(check)
+        spec = {**copy.deepcopy(self.suites[check.name]), "expectations": check.expectations}
+        spec["name"] = f"{spec.get('name', check.name)}.{number}"
+        check.suite = self._context.suites.add(gx.ExpectationSuite(**spec))
+        asset = self._source.add_dataframe_asset(f"{check.name}.{number}")
+        check.batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        return check
+
+    def slim(self, table: str, data: pa.Table) -> pa.Table:
+        """Replace text columns whose only check is not-null by empty strings (nulls kept).
+
+        The suites check the story body and lede for nulls only, yet they are most of a batch's
+        bytes; GX would copy and fingerprint them several times per chunk.
+        """
+        spec = self.suites.get(table)
+        if spec is None:
+            return data
+        uses: dict[str, set[str]] = {}
+        for expectation in spec["expectations"]:
+            named = checked_columns([expectation])
+            if named is None:
+                return data  # a table-level expectation may read any column
+            for column in named:
+                uses.setdefault(column, set()).add(expectation["type"])
+        for column, types in uses.items():
+            if (
+                types == {"expect_column_values_to_not_be_null"}
+                and column not in DERIVED_INPUTS.get(table, ())
+                and column in data.column_names
+                and pa.types.is_string(data.schema.field(column).type)
+            ):
+                values = data.column(column)
+                empty = pc.if_else(pc.is_valid(values), "", pa.scalar(None, pa.string()))
+                data = data.set_column(
+                    data.schema.get_field_index(column), data.schema.field(column), empty
+                )
+        return data
+
+    def columns(self, table: str, schema: pa.Schema) -> list[str]:
+        """The columns of ``table`` that validating it (and deriving frames from it) reads."""
+        wanted: dict[str, None] = dict.fromkeys(DERIVED_INPUTS.get(table, ()))
+        for check in self._checks.get(table, []):
+            if check.columns is None:
+                return list(schema.names)
+            wanted.update(dict.fromkeys(check.columns))
+        return [name for name in schema.names if name in wanted]
 
     def run(
         self,
@@ -291,6 +354,7 @@ class SuiteRunner:
                 )
                 continue
             for check in self._checks[name]:
+                self._in_gx(check)
                 data = frame if check.columns is None else frame[check.columns]
                 if check.masks:
                     data = data.copy()

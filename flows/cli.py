@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Run the real flow on a corpus (generated, or a copy of --corpus) and print seconds "
             "and throughput per stage, the floors (I/O, DuckDB read_text, parser, entity "
             "extractor, plain spaCy), peak memory, warehouse size and two reruns "
-            "(no new files, 1%% new files)."
+            "(no new files, 1% new files)."
         ),
     )
     benchmark.add_arguments(bench)

@@ -347,10 +347,9 @@ def run_pipeline(settings: Settings) -> RunSummary:
             del outcomes, stories, mentions, tables
         with clock.stage("parquet"):
             run_rows = finish_batch_task(batch, collector, plan.unchanged, chunks)
-            # What is left of a run of 100,000 files (its file lists, manifest and keys) is
-            # about 400 MB: free it before validation and the load add theirs.
+            # A run's file lists, manifest and keys take hundreds of MB at 100,000 files:
+            # free them before validation and the load add theirs.
             collector.release()
-            collector.manifest = warehouse.empty_manifest()
             del sources, plan, to_read, manifest
         clock.add_rows("parquet", sum(run_rows.values()))
         accounting = collector.accounting

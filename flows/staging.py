@@ -9,8 +9,8 @@ A run reads, parses, extracts and tabulates its new files a chunk at a time (``c
 Only small per-article facts cross chunk boundaries: content hashes seen (duplicates), version
 keys (story versions are numbered over the whole warehouse at the end of the run, and the
 chunks' ``articles`` files are then rewritten with the final story_id / version / is_latest),
-the merged entity aliases and the file counts. Validation and the load read the staged chunks
-back, one chunk at a time or streamed by DuckDB, so no stage holds the whole batch.
+the merged entity aliases and the file counts. Validation reads the staged chunks back a few
+at a time and the load streams them through DuckDB, so no stage holds the whole batch.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from flows.tables import (
     loaded_stories,
 )
 from flows.versions import Version, VersionKey
-from flows.warehouse import Manifest, version_changes_table
+from flows.warehouse import Manifest, empty_manifest, version_changes_table
 
 # Tables written once per chunk, each row belonging to one file or article of that chunk.
 CHUNK_TABLES: dict[str, pa.Schema] = {
@@ -179,6 +179,7 @@ class BatchCollector:
 
     def release(self) -> None:
         """Drop what only the chunks and versioning needed, before validation and the load."""
+        self.manifest = empty_manifest()
         self.memory = RunMemory()
         self.version_keys = []
         self.entities = {}

@@ -9,8 +9,14 @@ WAREHOUSE ?= warehouse
 # A corpus and gold file for `make eval` (kept outside the project: licensed for evaluation).
 CORPUS ?= ../shared/corpus/bloomberg-dev
 GOLD ?= $(CORPUS).gold.jsonl
+# `make bench` generates BENCH_COUNT stories (or copies BENCH_CORPUS) and runs the real flow;
+# e.g. make bench BENCH_COUNT=100000 BENCH_ARGS="--entities sample".
+BENCH_COUNT ?= 2000
+BENCH_OUT ?= bench-output
+BENCH_CORPUS ?=
+BENCH_ARGS ?=
 
-.PHONY: setup run test lint format eval clean
+.PHONY: setup run test lint format bench eval clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -35,6 +41,10 @@ lint: setup
 	$(VENV)/bin/ruff check flows tests bench
 	$(VENV)/bin/ruff format --check flows tests bench
 	$(VENV)/bin/mypy
+
+bench: setup
+	$(VENV)/bin/newswire bench --count $(BENCH_COUNT) --out $(BENCH_OUT) \
+		$(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS)) $(BENCH_ARGS)
 
 format: setup
 	$(VENV)/bin/ruff check --fix flows tests bench

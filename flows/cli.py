@@ -163,6 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--gold", type=Path, help="JSON-lines gold file (file, date, headline, update_notes)"
     )
     parse.add_argument("-v", "--verbose", action="store_true", help="also list every disagreement")
+
+    from flows import benchmark
+
+    bench = commands.add_parser(
+        "bench",
+        help="benchmark the flow on generated stories or a corpus, against the floors",
+        description=(
+            "Run the real flow on a corpus (generated, or a copy of --corpus) and print seconds "
+            "and throughput per stage, the floors (I/O, DuckDB read_text, parser, entity "
+            "extractor, plain spaCy), peak memory, warehouse size and two reruns "
+            "(no new files, 1% new files)."
+        ),
+    )
+    benchmark.add_arguments(bench)
     return parser
 
 
@@ -445,6 +459,14 @@ def command_eval(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_bench(arguments: argparse.Namespace) -> int:
+    """Run the benchmark (see ``flows.benchmark``)."""
+    from flows.benchmark import command_bench as run_bench
+
+    _quiet()
+    return run_bench(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newswire`` console script."""
     arguments = build_parser().parse_args(argv)
@@ -456,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sql": command_sql,
         "shell": command_shell,
         "eval": command_eval,
+        "bench": command_bench,
     }
     code = handlers[arguments.command](arguments)
     _release_tracebacks()

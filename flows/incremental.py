@@ -8,12 +8,12 @@ holds by construction.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
 
-from flows.extract import ReadFile, SourceFile
+from flows.extract import ReadFile
 from flows.parse import ParsedStory, Rejection, content_key
 from flows.schemas import STORY_VERSIONS
 from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
@@ -30,6 +30,15 @@ class Accounting:
     files_skipped: int
     files_rejected: int
 
+    def __add__(self, other: Accounting) -> Accounting:
+        """The counts of two parts of one run (chunks of files) together."""
+        return Accounting(
+            self.files_seen + other.files_seen,
+            self.files_new + other.files_new,
+            self.files_skipped + other.files_skipped,
+            self.files_rejected + other.files_rejected,
+        )
+
     def as_dict(self) -> dict[str, int]:
         """The counts by column name."""
         return {
@@ -40,43 +49,29 @@ class Accounting:
         }
 
 
-def plan_reads(
-    sources: Sequence[SourceFile], manifest: Manifest
-) -> tuple[list[FileOutcome], list[SourceFile]]:
-    """Split files into those unchanged since the warehouse saw them and those to read."""
-    unchanged: list[FileOutcome] = []
-    to_read: list[SourceFile] = []
-    for source in sources:
-        known = manifest.files.get(source.relative_path)
-        if (
-            known is not None
-            and known.size_bytes == source.size_bytes
-            and known.mtime_ns == source.mtime_ns
-        ):
-            unchanged.append(
-                FileOutcome(
-                    source=source,
-                    status=known.status,
-                    is_new=False,
-                    content_sha256=known.content_sha256,
-                    article_id=known.article_id,
-                    first_seen_run=known.first_seen_run,
-                )
-            )
-        else:
-            to_read.append(source)
-    return unchanged, to_read
+@dataclass
+class RunMemory:
+    """Contents and articles met earlier in this run, when a run settles its files in chunks."""
+
+    contents: dict[str, str] = field(default_factory=dict)  # content_sha256 -> article_id
+    article_ids: set[str] = field(default_factory=set)
 
 
 def settle(
     read: Sequence[ReadFile],
     parsed: Sequence[ParsedStory | Rejection | None],
     manifest: Manifest,
+    memory: RunMemory | None = None,
 ) -> list[FileOutcome]:
-    """Turn read and parsed files into outcomes: new article, duplicate or rejection."""
+    """Turn read and parsed files into outcomes: new article, duplicate or rejection.
+
+    ``memory`` carries what earlier chunks of the same run settled, so a file repeating one of
+    them is a duplicate too; it is updated in place.
+    """
     outcomes: list[FileOutcome] = []
-    contents = dict(manifest.contents)
-    batch_articles: set[str] = set()
+    memory = memory if memory is not None else RunMemory()
+    contents = memory.contents
+    batch_articles = memory.article_ids
     for item, result in zip(read, parsed, strict=True):
         source = item.source
         known = manifest.files.get(source.relative_path)
@@ -99,7 +94,7 @@ def settle(
             continue
         sha = item.content_sha256
         assert sha is not None
-        earlier = contents.get(sha)
+        earlier = manifest.contents.get(sha) or contents.get(sha)
         if earlier is None and (
             result.article_id in manifest.article_ids or result.article_id in batch_articles
         ):
@@ -159,10 +154,23 @@ def compute_versions(
     new_stories: Sequence[ParsedStory], manifest: Manifest
 ) -> tuple[dict[str, Version], dict[str, Version]]:
     """Versions of the new articles, and the changed versions of articles already loaded."""
+    return versions_for_keys([version_key(story) for story in new_stories], manifest)
+
+
+def versions_for_keys(
+    new_keys: Sequence[VersionKey], manifest: Manifest
+) -> tuple[dict[str, Version], dict[str, Version]]:
+    """``compute_versions`` from the new articles' keys (all a chunked run keeps of them).
+
+    Versions are a function of the set of articles: a run that adds none changes none, and
+    skips regrouping every article in the warehouse (seconds at 100,000 articles).
+    """
+    if not new_keys:
+        return {}, {}
     keys = [key for key, _ in manifest.versions.values()]
-    keys.extend(version_key(story) for story in new_stories)
+    keys.extend(new_keys)
     assigned = assign_versions(keys)
-    new_ids = {story.article_id for story in new_stories}
+    new_ids = {key.article_id for key in new_keys}
     new_versions = {article_id: assigned[article_id] for article_id in new_ids}
     changed = {
         article_id: assigned[article_id]
@@ -173,7 +181,7 @@ def compute_versions(
 
 
 def story_versions_table(
-    new_stories: Sequence[ParsedStory],
+    new_keys: Sequence[VersionKey],
     new_versions: Mapping[str, Version],
     changes: Mapping[str, Version],
     manifest: Manifest,
@@ -191,9 +199,9 @@ def story_versions_table(
         final[article_id] = (changed or current, key.published_date, False)
         if changed is not None:
             touched.update((current.story_id, changed.story_id))
-    for story in new_stories:
-        version = new_versions[story.article_id]
-        final[story.article_id] = (version, story.published_date, True)
+    for key in new_keys:
+        version = new_versions[key.article_id]
+        final[key.article_id] = (version, key.published_date, True)
         touched.add(version.story_id)
     rows = sorted(
         (version.story_id, version.version, article_id, published, in_batch, version.is_latest)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from flows import faults
@@ -26,7 +25,6 @@ SNAPSHOTS = ".parquet-snapshots"
 KEEP_SNAPSHOTS = 2
 LINK = "parquet"
 TEMPORARY_LINK = ".parquet.link"
-_EXPORT_BATCH_ROWS = 50_000
 
 
 def write_table_atomic(table: pa.Table, path: Path) -> None:
@@ -35,23 +33,6 @@ def write_table_atomic(table: pa.Table, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, temporary)
     os.replace(temporary, path)
-
-
-def stage_batch(tables: Mapping[str, pa.Table], staging_dir: Path) -> dict[str, Path]:
-    """Write each batch table as ``<staging_dir>/<table>.parquet``."""
-    paths: dict[str, Path] = {}
-    for name, table in tables.items():
-        if len(paths) == 1:
-            faults.reached("parquet")
-        path = staging_dir / f"{name}.parquet"
-        write_table_atomic(table, path)
-        paths[name] = path
-    return paths
-
-
-def read_staged(paths: Mapping[str, Path]) -> dict[str, pa.Table]:
-    """Read a staged batch back (what validation and the load see is what was written)."""
-    return {name: pq.read_table(path) for name, path in paths.items()}
 
 
 def quarantine(staging_dir: Path, quarantine_dir: Path) -> Path:
@@ -70,11 +51,17 @@ def export_snapshot(
     warehouse_dir: Path,
     run_id: str,
     marker: Mapping[str, Any] | None = None,
+    reuse_from: Path | None = None,
+    unchanged: Collection[str] = frozenset(),
 ) -> Path:
     """Export every table from the loaded warehouse into a new snapshot folder.
 
     The folder is built under a hidden name, flushed to disk, then renamed: a snapshot folder
     that exists is complete. ``marker`` files (name -> JSON value) are written last.
+
+    Tables in ``unchanged`` are hard-linked from the snapshot ``reuse_from`` instead: a rerun
+    that adds nothing would otherwise rewrite every article and paragraph (seconds at 100,000
+    stories). Parquet files are never modified after they are written, so sharing is safe.
     """
     snapshot = warehouse_dir / SNAPSHOTS / run_id
     if snapshot.exists():
@@ -86,25 +73,20 @@ def export_snapshot(
         if number == 1:
             faults.reached("export")
         table = path.stem
-        reader = connection.sql(path.read_text(encoding="utf-8")).to_arrow_reader(
-            _EXPORT_BATCH_ROWS
-        )
+        if reuse_from is not None and table in unchanged and (reuse_from / table).is_dir():
+            shutil.copytree(reuse_from / table, building / table, copy_function=os.link)
+            continue
+        # DuckDB writes the Parquet itself: twice as fast as streaming Arrow batches into
+        # pyarrow's dataset writer, and within the connection's memory limit.
+        relation = connection.sql(path.read_text(encoding="utf-8"))
         target = building / table
-        if PARTITION_COLUMN in reader.schema.names:
-            ds.write_dataset(
-                reader,
-                target,
-                format="parquet",
-                partitioning=[PARTITION_COLUMN],
-                partitioning_flavor="hive",
-                basename_template="part-{i}.parquet",
-                existing_data_behavior="overwrite_or_ignore",
-            )
+        building.mkdir(parents=True, exist_ok=True)
+        if PARTITION_COLUMN in relation.columns:
+            relation.write_parquet(str(target), partition_by=[PARTITION_COLUMN])
         else:
-            target.mkdir(parents=True, exist_ok=True)
-            with pq.ParquetWriter(target / "part-0.parquet", reader.schema) as writer:
-                for batch in reader:
-                    writer.write_batch(batch)
+            target.mkdir()
+            relation.write_parquet(str(target / "part-0.parquet"))
+    building.mkdir(parents=True, exist_ok=True)
     for name, value in (marker or {}).items():
         (building / name).write_text(json.dumps(value), encoding="utf-8")
     fsync_tree(building)

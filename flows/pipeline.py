@@ -22,36 +22,21 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows import faults, parquet_store, progress, publish, schemas, warehouse
+from flows import faults, parquet_store, progress, publish, schemas, staging, warehouse
 from flows.entities import EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover, read_files
-from flows.incremental import (
-    Accounting,
-    account,
-    compute_versions,
-    plan_reads,
-    settle,
-    story_versions_table,
-)
+from flows.incremental import Accounting, account, settle
 from flows.parse import ParsedStory, Rejection, parse_story
 from flows.retry import RETRY_DELAYS, describe_failure, retry_transient
 from flows.run_lock import run_lock
 from flows.runners import DEFAULT_DASK_WORKERS, ChunkRunner, extract_entities
-from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
+from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, EXPECTATIONS_DIR, Settings
+from flows.staging import BatchCollector, StagedBatch, chunked
 from flows.tables import (
     BatchContext,
-    FileOutcome,
-    build_articles,
-    build_entity_tables,
-    build_paragraphs,
-    build_rejected_files,
-    build_related_links,
-    build_source_files,
-    build_update_notes,
     loaded_stories,
 )
 from flows.validate import DqResult, Validation, blocking_failures
-from flows.versions import Version
 from flows.warehouse import Manifest
 
 log = logging.getLogger("newswire")
@@ -114,13 +99,24 @@ def discover_task(input_dir: Path) -> list[SourceFile]:
 
 
 @task(name="prepare-warehouse", **TASK_OPTIONS)  # type: ignore[call-overload]
-def prepare_warehouse_task(settings: Settings) -> Manifest:
-    """Copy the warehouse for this run and read what it already holds."""
+def prepare_warehouse_task(
+    settings: Settings, sources: list[SourceFile], run_id: str
+) -> warehouse.ReadPlan:
+    """Copy the warehouse for this run and find the files it has not seen as they are now."""
     staged = warehouse.prepare_next(settings.database_path, settings.sql_dir)
     faults.reached("prepare")
     if settings.full_refresh:
-        return warehouse.empty_manifest()
-    return warehouse.read_manifest(staged, settings.sql_dir)
+        return warehouse.read_everything(sources)
+    return warehouse.plan_reads(staged, settings.sql_dir, sources, run_id)
+
+
+@task(name="read-manifest", **TASK_OPTIONS)  # type: ignore[call-overload]
+def complete_manifest_task(settings: Settings, manifest: Manifest) -> Manifest:
+    """Read the contents and story versions already loaded, once there are files to read."""
+    if settings.full_refresh:
+        return manifest
+    staged = warehouse.next_path(settings.database_path)
+    return warehouse.complete_manifest(staged, settings.sql_dir, manifest)
 
 
 @task(name="read-hash", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -139,38 +135,82 @@ def parse_task(read: Sequence[ReadFile]) -> list[ParsedStory | Rejection | None]
     return parsed
 
 
+def sampled(article_id: str, every: int) -> bool:
+    """Whether a story is in the benchmark's entity sample (one in ``every``, by content id)."""
+    return every <= 1 or int(article_id[:8], 16) % every == 0
+
+
 @task(name="entities", **TASK_OPTIONS)  # type: ignore[call-overload]
-def entities_task(stories: Sequence[ParsedStory], processes: int) -> list[list[EntityMention]]:
-    """Find the entities of the new stories' story paragraphs."""
+def entities_task(
+    stories: Sequence[ParsedStory], processes: int, sample_every: int = 1
+) -> list[list[EntityMention]]:
+    """Find the entities of the new stories' story paragraphs.
+
+    ``sample_every`` > 1 is for benchmarks only: entities of one story in that many, so a run
+    over 100,000 stories measures every other stage in minutes instead of hours.
+    """
     if not stories:
         return []
     # Numbered paragraphs only, so first_paragraph_no is the paragraph_no update notes use.
     texts = [
         StoryText(s.article_id, s.headline, tuple(text for _, text in s.numbered_paragraphs))
         for s in stories
+        if sampled(s.article_id, sample_every)
     ]
     workers = processes if len(texts) >= PARALLEL_ENTITY_THRESHOLD else 1
     faults.reached("entities")
-    return extract_entities(texts, workers)
+    if not texts:
+        return [[] for _ in stories]
+    found = dict(zip((text.key for text in texts), extract_entities(texts, workers), strict=True))
+    return [found.get(s.article_id, []) for s in stories]
 
 
 @task(name="stage-parquet", **TASK_OPTIONS)  # type: ignore[call-overload]
-def stage_task(tables: dict[str, pa.Table], staging_dir: Path) -> dict[str, Path]:
-    """Write the batch as Parquet files, atomically."""
-    return parquet_store.stage_batch(tables, staging_dir)
+def stage_chunk_task(batch: StagedBatch, index: int, tables: dict[str, pa.Table]) -> int:
+    """Write one chunk of the batch as Parquet files, atomically."""
+    return staging.stage_chunk(batch, index, tables)
+
+
+@task(name="finish-batch", **TASK_OPTIONS)  # type: ignore[call-overload]
+def finish_batch_task(
+    batch: StagedBatch, collector: BatchCollector, unchanged: pa.Table, chunks: int
+) -> dict[str, int]:
+    """Version the new articles and stage the run-wide tables."""
+    return staging.finish_batch(batch, collector, unchanged, chunks)
+
+
+# Frames whose rows span the whole run: validated once, not with every group of chunks.
+RUN_FRAMES = frozenset({"entities", "run_accounting", "story_versions", "story_checks"})
+# Chunks validated together: GX costs about 2 s per batch of suites whatever its rows, and four
+# chunks' frames (story text included) take about 200 MB.
+VALIDATE_CHUNKS = 4
 
 
 @task(name="validate", **TASK_OPTIONS)  # type: ignore[call-overload]
 def validate_task(
-    staged: dict[str, Path], accounting: Accounting, expectations_dir: Path, today: date
+    batch: StagedBatch, accounting: Accounting, expectations_dir: Path, today: date
 ) -> Validation:
-    """Validate the staged Parquet batch with the suites in ``expectations/``."""
+    """Validate the staged Parquet batch with the suites in ``expectations/``, a group of chunks
+    at a time (see ``validate.merge_results`` for what that means for aggregate checks)."""
     from flows import validate
 
-    tables = parquet_store.read_staged(staged)
-    validation = validate.validate_batch(tables, accounting.as_dict(), expectations_dir, today)
+    runner = validate.SuiteRunner(validate.load_suites(expectations_dir))
+    per_group = [name for name in runner.specs if name not in RUN_FRAMES]
+    run_tables = {name: batch.read_run_table(name) for name in ("entities", "story_versions")}
+    counts = accounting.as_dict()
+    parameters = validate.validation_parameters(today)
+    parts = []
+    for group, indexes in enumerate(chunked(range(batch.chunk_count()), VALIDATE_CHUNKS)):
+        tables = {**batch.read_chunks(indexes), **run_tables}
+        frames = validate.batch_frames(tables, counts)
+        if group == 0:
+            frames["run_accounting"] = validate.run_accounting(batch.row_counts(), counts)
+            parts.append(runner.validate(frames, parameters))
+        else:
+            parts.append(runner.validate(frames, parameters, per_group, continuing=True))
+        del tables, frames
     faults.reached("validate")
-    return validation
+    return Validation(validate.merge_results(parts), runner)
 
 
 @task(name="data-docs", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -188,7 +228,7 @@ def data_docs_task(validation: Validation, site_dir: Path, run_id: str) -> Path 
 @task(name="load", **TASK_OPTIONS)  # type: ignore[call-overload]
 def load_task(
     settings: Settings,
-    batch: dict[str, pa.Table] | None,
+    batch: StagedBatch | None,
     run_tables: dict[str, pa.Table],
 ) -> None:
     """Load the batch (if any) and the run's records into the copy in one transaction.
@@ -208,12 +248,13 @@ def load_task(
                 connection.execute(
                     warehouse.read_sql(settings.sql_dir, "queries/truncate_batch_tables.sql")
                 )
-            warehouse.run_sql_folder(connection, settings.sql_dir / "load", batch)
+            with warehouse.parquet_views(connection, batch.files_by_table()):
+                warehouse.run_sql_folder(connection, settings.sql_dir / "load", {})
         load_stage = {
             "run_id": run_id,
             "stage": "load",
             "seconds": time.perf_counter() - started,
-            "rows": sum(table.num_rows for table in (batch or {}).values()),
+            "rows": batch.rows() if batch is not None else 0,
         }
         stages = pa.concat_tables(
             [
@@ -228,9 +269,13 @@ def load_task(
 
 
 @task(name="publish", **TASK_OPTIONS)  # type: ignore[call-overload]
-def publish_task(settings: Settings, run_id: str) -> None:
-    """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in."""
-    publish.publish(settings, run_id)
+def publish_task(settings: Settings, run_id: str, unchanged_tables: frozenset[str]) -> None:
+    """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in.
+
+    Tables this run left unchanged are hard-linked from the published snapshot (see
+    ``publish.publish``).
+    """
+    publish.publish(settings, run_id, unchanged_tables)
 
 
 @task(name="report", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -260,6 +305,10 @@ class StageClock:
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
+    def add_rows(self, name: str, rows: int) -> None:
+        """Count rows of a stage that runs once per chunk."""
+        self.rows[name] = self.rows.get(name, 0) + rows
+
     def table(self, run_id: str) -> pa.Table:
         """The stage timings as a ``run_stages`` batch."""
         names = list(self.seconds)
@@ -272,29 +321,6 @@ class StageClock:
             },
             schema=schemas.RUN_STAGES,
         )
-
-
-def build_batch(
-    outcomes: Sequence[FileOutcome],
-    mentions: Sequence[Sequence[EntityMention]],
-    versions: dict[str, Version],
-    changes: dict[str, Version],
-    context: BatchContext,
-) -> dict[str, pa.Table]:
-    """Every batch table, plus the version changes of articles already loaded."""
-    loaded = loaded_stories(outcomes)
-    entities, entity_mentions = build_entity_tables(loaded, mentions)
-    return {
-        "articles": build_articles(loaded, versions, context),
-        "paragraphs": build_paragraphs(loaded),
-        "entities": entities,
-        "entity_mentions": entity_mentions,
-        "update_notes": build_update_notes(loaded),
-        "related_links": build_related_links(loaded),
-        "source_files": build_source_files(outcomes, context),
-        "rejected_files": build_rejected_files(outcomes, context),
-        "version_changes": warehouse.version_changes_table(changes),
-    }
 
 
 def run_records(
@@ -331,12 +357,17 @@ def run_records(
 
 
 def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSummary:
-    """Run every stage once over the input folder; the caller holds the run lock."""
+    """Run every stage over the input folder; the caller holds the run lock.
+
+    New files go through read, parse, entities and staging a chunk at a time (see
+    ``flows.staging``), so memory does not grow with the number of new files; the staged batch
+    is then validated a few chunks at a time and loaded as one, in one transaction.
+    """
     started_at = datetime.now(UTC).replace(tzinfo=None)
     run_id = new_run_id(datetime.now(UTC))
     context = BatchContext(run_id, started_at)
     clock = StageClock()
-    staging_dir = settings.staging_dir / run_id
+    batch = StagedBatch(settings.staging_dir / run_id)
     chunks = chunks or ChunkRunner()
     reporter = progress.current()
     try:
@@ -344,40 +375,59 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             reporter.stage("discover")
             recovered = recover_task(settings)
             sources = discover_task(settings.input_dir)
-            manifest = prepare_warehouse_task(settings)
-            unchanged, to_read = plan_reads(sources, manifest)
+            plan = prepare_warehouse_task(settings, sources, run_id)
+            to_read, manifest = plan.to_read, plan.manifest
+            if to_read:
+                manifest = complete_manifest_task(settings, manifest)
+            collector = BatchCollector(manifest, context)
+            collector.add_unchanged(plan.unchanged.num_rows)
             reporter.finish(f"{len(sources):,} files, {len(to_read):,} new or changed")
         clock.rows["discover"] = len(sources)
-        with clock.stage("read_hash"):
-            reporter.stage("read_hash", len(to_read))
-            read = read_task(to_read, settings.max_file_bytes)
-            reporter.finish()
-        clock.rows["read_hash"] = len(read)
-        with clock.stage("parse"):
-            parsed = chunks.map("parse", parse_task, read)
-            outcomes = unchanged + settle(read, parsed, manifest)
-            accounting = account(outcomes)
-            loaded = loaded_stories(outcomes)
-            stories = [outcome.story for outcome in loaded if outcome.story is not None]
-            rejected = accounting.files_rejected
-            reporter.finish(f"{len(stories):,} new articles, {rejected:,} rejected")
-        clock.rows["parse"] = len(parsed)
-        with clock.stage("entities"):
-            processes = 1 if chunks.distributed else settings.entity_processes
-            mentions = chunks.map("entities", entities_task, stories, processes=processes)
-            reporter.finish()
-        clock.rows["entities"] = len(stories)
+        staged_chunks = 0
+        processes = 1 if chunks.distributed else settings.entity_processes
+        for chunk in staging.chunked(to_read, settings.chunk_files):
+            with clock.stage("read_hash"):
+                reporter.stage("read_hash", len(chunk))
+                read = read_task(chunk, settings.max_file_bytes)
+                reporter.finish()
+            clock.add_rows("read_hash", len(read))
+            with clock.stage("parse"):
+                parsed = chunks.map("parse", parse_task, read)
+                outcomes = settle(read, parsed, manifest, collector.memory)
+                stories = [o.story for o in loaded_stories(outcomes) if o.story is not None]
+                counts = account(outcomes)
+                new, rejected = counts.files_new, counts.files_rejected
+                reporter.finish(f"{new:,} new articles, {rejected:,} rejected")
+            clock.add_rows("parse", len(parsed))
+            del read, parsed
+            with clock.stage("entities"):
+                mentions = chunks.map(
+                    "entities",
+                    entities_task,
+                    stories,
+                    processes=processes,
+                    sample_every=settings.entity_sample_every,
+                )
+                reporter.finish()
+            clock.add_rows("entities", len(stories))
+            with clock.stage("parquet"):
+                tables = collector.chunk_tables(outcomes, mentions)
+                clock.add_rows("parquet", stage_chunk_task(batch, staged_chunks, tables))
+            staged_chunks += 1
+            del outcomes, stories, mentions, tables
         with clock.stage("parquet"):
             reporter.stage("parquet")
-            versions, changes = compute_versions(stories, manifest)
-            batch = build_batch(outcomes, mentions, versions, changes, context)
-            batch["story_versions"] = story_versions_table(stories, versions, changes, manifest)
-            staged = stage_task(batch, staging_dir)
-            reporter.finish(f"{sum(table.num_rows for table in batch.values()):,} rows staged")
-        clock.rows["parquet"] = sum(table.num_rows for table in batch.values())
+            run_rows = finish_batch_task(batch, collector, plan.unchanged, staged_chunks)
+            # A run's file lists, manifest and keys take hundreds of MB at 100,000 files:
+            # free them before validation and the load add theirs.
+            collector.release()
+            del sources, plan, to_read, manifest
+            reporter.finish(f"{batch.rows():,} rows staged")
+        clock.add_rows("parquet", sum(run_rows.values()))
+        accounting = collector.accounting
         with clock.stage("validate"):
             reporter.stage("validate")
-            validation = validate_task(staged, accounting, settings.expectations_dir, date.today())
+            validation = validate_task(batch, accounting, settings.expectations_dir, date.today())
             dq_results = validation.results
             reporter.finish(f"{len(dq_results):,} expectations")
         clock.rows["validate"] = len(dq_results)
@@ -391,7 +441,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             "success",
             None,
             accounting,
-            len(stories),
+            collector.articles,
             dq_failures=failures,
             recovered=recovered,
         )
@@ -404,15 +454,20 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 + (f" ({first.unexpected_count} unexpected)" if first.unexpected_count else "")
                 + (f"; {len(failures) - 1} more failed" if len(failures) > 1 else "")
             )
-            parquet_store.quarantine(staging_dir, settings.quarantine_dir)
+            parquet_store.quarantine(batch.folder, settings.quarantine_dir)
         with clock.stage("load"):
             reporter.stage("load")
             records = run_records(settings, summary, started_at, dq_results, clock)
             load_task(settings, None if failures else batch, records)
-            publish_task(settings, run_id)
+            unchanged_tables = (
+                frozenset(schemas.BATCH_TABLES)
+                if failures
+                else staging.unchanged_tables(collector, run_rows, settings.full_refresh)
+            )
+            publish_task(settings, run_id, unchanged_tables)
             reporter.finish(f"{summary.articles_loaded:,} articles published")
         if not failures:
-            shutil.rmtree(staging_dir, ignore_errors=True)
+            shutil.rmtree(batch.folder, ignore_errors=True)
         summary.stage_seconds = dict(clock.seconds)
     except Exception as error:
         warehouse.discard_next(settings.database_path)
@@ -472,14 +527,22 @@ def newswire_run(
     runner: str = "default",
     dask_address: str | None = None,
     dask_workers: int = DEFAULT_DASK_WORKERS,
+    entity_sample_every: int = 1,
+    expectations_dir: str | None = None,
 ) -> RunSummary:
     """One run: new files under ``input_dir`` into the warehouse at ``warehouse_dir``.
 
     ``runner="dask"`` spreads parse and entity extraction over a local Dask cluster of
     ``dask_workers`` processes, or over the existing cluster at ``dask_address``.
+    ``entity_sample_every`` is for benchmarks only (see ``entities_task``).
+    ``expectations_dir`` is a folder of suites to validate with instead of ``expectations/``.
     """
     settings = Settings(
-        input_dir=Path(input_dir), warehouse_dir=Path(warehouse_dir), full_refresh=full_refresh
+        input_dir=Path(input_dir),
+        warehouse_dir=Path(warehouse_dir),
+        full_refresh=full_refresh,
+        entity_sample_every=entity_sample_every,
+        expectations_dir=Path(expectations_dir) if expectations_dir else EXPECTATIONS_DIR,
     ).resolved()
     chunks = ChunkRunner(runner, dask_address, dask_workers)  # checks the runner name first
     with run_lock(settings.lock_path, wait_seconds), chunks:

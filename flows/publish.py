@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,8 +60,18 @@ def snapshot_matches(snapshot: Path, database: Path, sql_dir: Path) -> bool:
     return key is not None and recorded.get("database") == key
 
 
-def export(database: Path, settings: Settings, snapshot_name: str) -> Path:
-    """Export every table of ``database`` into a complete snapshot folder, marked with its key."""
+def export(
+    database: Path,
+    settings: Settings,
+    snapshot_name: str,
+    reuse_from: Path | None = None,
+    unchanged: Collection[str] = frozenset(),
+) -> Path:
+    """Export every table of ``database`` into a complete snapshot folder, marked with its key.
+
+    Tables in ``unchanged`` are hard-linked from the snapshot ``reuse_from`` (see
+    ``parquet_store.export_snapshot``).
+    """
     with warehouse.connect_read_only(database) as connection:
         key = database_key(connection, settings.sql_dir)
         return parquet_store.export_snapshot(
@@ -69,22 +80,41 @@ def export(database: Path, settings: Settings, snapshot_name: str) -> Path:
             settings.warehouse_dir,
             snapshot_name,
             marker={SOURCE_MARKER: {"database": key}},
+            reuse_from=reuse_from,
+            unchanged=unchanged,
         )
 
 
-def publish(settings: Settings, snapshot_name: str) -> None:
+def reusable_snapshot(settings: Settings) -> Path | None:
+    """The published snapshot, when it is the export of the ``news.duckdb`` this run started from.
+
+    The run's copy differs from that file only by what the run loaded, so the snapshot's files
+    of tables the run left unchanged are the files a new export would write.
+    """
+    current = parquet_store.published_snapshot(settings.warehouse_dir)
+    if current is None or not snapshot_matches(current, settings.database_path, settings.sql_dir):
+        return None
+    return current
+
+
+def publish(
+    settings: Settings, snapshot_name: str, unchanged: Collection[str] = frozenset()
+) -> None:
     """Swap the run's loaded copy in, then its Parquet snapshot; safe to call again on retry.
 
     A retry after the DuckDB swap finds no copy left but a snapshot that matches the published
     file, and only finishes the Parquet swap. ``snapshot_name`` is the run id (a failed run
     recording itself uses another name, so it never rebuilds a snapshot readers may be using).
+    ``unchanged`` names the batch tables the run left as they were: a rerun that adds nothing
+    links their Parquet files instead of rewriting every article and paragraph.
     """
     database = settings.database_path
     staged = warehouse.next_path(database)
     snapshot = settings.warehouse_dir / parquet_store.SNAPSHOTS / snapshot_name
     if staged.exists():
         if not snapshot_matches(snapshot, staged, settings.sql_dir):
-            export(staged, settings, snapshot_name)
+            reuse = reusable_snapshot(settings) if unchanged else None
+            export(staged, settings, snapshot_name, reuse, unchanged if reuse else frozenset())
         warehouse.publish_next(database)
     elif not snapshot_matches(snapshot, database, settings.sql_dir):
         raise FileNotFoundError(f"no loaded copy to publish as {snapshot_name}: {staged}")

@@ -181,6 +181,16 @@ STORY_VERSIONS = pa.schema(
     ]
 )
 
+# Not a warehouse table: files a rerun found unchanged (same size and mtime), so it only records
+# that it saw them (``source_files.last_seen_run``) without reading or re-validating them.
+UNCHANGED_FILES = pa.schema(
+    [
+        pa.field("source_file", STRING, nullable=False),
+        pa.field("content_sha256", STRING),
+        pa.field("last_seen_run", STRING, nullable=False),
+    ]
+)
+
 # Tables a run builds from its new input files, in load order (parents before children).
 BATCH_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,

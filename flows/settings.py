@@ -24,6 +24,11 @@ class Settings:
     full_refresh: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     entity_processes: int = 2
+    # New files go through read, parse, entities and staging this many at a time: memory is
+    # bounded by a chunk, not by the batch (about 300 MB per 5,000 stories, spaCy aside).
+    chunk_files: int = 5000
+    # Benchmarks only: extract the entities of one story in this many (1 = every story).
+    entity_sample_every: int = 1
     write_report: bool = True
     sql_dir: Path = SQL_DIR
     expectations_dir: Path = EXPECTATIONS_DIR

@@ -1658,17 +1658,31 @@ class _Writer:
     # -- update notes and later versions -------------------------------------------------------
 
     @staticmethod
-    def _number(story: _Story, position: int) -> int:
-        """The paragraph number an editor would cite for a body position (1-based).
+    def _uncounted(story: _Story) -> set[int]:
+        """Body indexes (0-based) editors, and the parser, do not number.
 
-        Editors, and the parser, count story paragraphs only: 'Read:' links are skipped.
+        'Read:' links, a newsletter plug before the lede and the 'Firm, Analyst' line of a
+        rating block (a short title-like line, as a subhead is).
         """
-        return position - story.kinds[:position].count("read")
+        skipped = {i for i, kind in enumerate(story.kinds) if kind in ("read", "plug")}
+        if "rating" in story.kinds:
+            skipped.add(story.kinds.index("rating") + 1)
+        return skipped
+
+    def _counted(self, story: _Story) -> list[int]:
+        """Body indexes (0-based) of the paragraphs editors number, in order."""
+        skipped = self._uncounted(story)
+        return [i for i in range(len(story.kinds)) if i not in skipped]
+
+    @classmethod
+    def _number(cls, story: _Story, position: int) -> int:
+        """The paragraph number an editor would cite for a body position (1-based)."""
+        return position - sum(1 for i in cls._uncounted(story) if i < position)
 
     def _where(self, story: _Story, position: int) -> str:
         """'in fifth paragraph', 'from the 12th paragraph', 'in last paragraph', ..."""
         random_ = self.random
-        total = len(story.kinds) - story.kinds.count("read")
+        total = len(self._counted(story))
         position = self._number(story, position)
         if position == total and random_() < 0.4:
             return f"in {self._pick(('last', 'final', 'the last', 'the final'))} paragraph"
@@ -1772,13 +1786,12 @@ class _Writer:
         return self._correction(story, previous_day)
 
     def _correction(self, story: _Story, previous_day: date) -> str:
-        position = 1 + self._pick([i for i, k in enumerate(story.kinds) if k != "read"])
+        counted = self._counted(story)
+        position = 1 + self._pick(counted)
         what = self._pick(_CORRECTED_THINGS)
         for name_key in ("ceo_l", "an_l", "off_l", "cfo_l"):
             name = story.ctx[name_key]
-            hits = [
-                i for i, text in enumerate(story.body) if name in text and story.kinds[i] != "read"
-            ]
+            hits = [i for i in counted if name in story.body[i]]
             if hits and self.random() < 0.5:
                 position = hits[0] + 1
                 what = f"spelling of {name}’s name"
@@ -1807,7 +1820,7 @@ class _Writer:
             return f"(Adds {thing} {self._where(story, position)})"
         if action < 0.85:
             return self._pick(_REUTERS_NOTE_WHOLE)
-        position = 1 + self._pick([i for i, k in enumerate(story.kinds) if k != "read"][1:])
+        position = 1 + self._pick(self._counted(story)[1:])
         number = self._number(story, position)
         return f"(Corrects {self._pick(_CORRECTED_THINGS)} in paragraph {number})"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
@@ -23,9 +23,12 @@ DUPLICATE = "duplicate"
 REJECTED = "rejected"
 
 
-@dataclass(frozen=True)
-class FileOutcome:
-    """What became of one input file in this run."""
+class FileOutcome(NamedTuple):
+    """What became of one input file in this run.
+
+    A named tuple, not a dataclass: a rerun over 100,000 unchanged files makes one each, and a
+    tuple is built in half the time.
+    """
 
     source: SourceFile
     status: str  # loaded | duplicate | rejected, as the manifest records it

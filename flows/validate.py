@@ -17,8 +17,8 @@ import copy
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +37,8 @@ _EARLIEST_DATE = datetime(1980, 1, 1)
 RESULT_FORMAT: Final = "BASIC"
 # The run status a batch that passes the gate is recorded with (see run_accounting.json).
 PASSING_STATUS = "success"
+# The details of every expectation of a suite whose frame had no rows.
+NO_ROWS = "no rows in this batch"
 # GX logs at INFO ('Created temporary directory ... for ephemeral docs site') on every run.
 NOISY_LOGGER = "great_expectations"
 
@@ -226,15 +228,19 @@ def foreign_keys(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reference", "key", "missing_key"])
 
 
-def run_accounting(tables: Mapping[str, pa.Table], accounting: Mapping[str, int]) -> pd.DataFrame:
-    """The run's file counts beside the rows the batch holds for them."""
+def run_accounting(rows: Mapping[str, int], accounting: Mapping[str, int]) -> pd.DataFrame:
+    """The run's file counts beside the rows the whole batch holds for them.
+
+    ``rows`` counts the batch's rows per table; files a rerun found unchanged are recorded in
+    ``unchanged_files`` rather than ``source_files``, and count as seen files' rows too.
+    """
     frame = pd.DataFrame([dict(accounting)])
     frame["unaccounted"] = (
         frame["files_seen"] - frame["files_new"] - frame["files_skipped"] - frame["files_rejected"]
     )
-    frame["source_file_rows"] = tables["source_files"].num_rows
-    frame["rejected_file_rows"] = tables["rejected_files"].num_rows
-    frame["batch_articles"] = tables["articles"].num_rows
+    frame["source_file_rows"] = rows["source_files"] + rows.get("unchanged_files", 0)
+    frame["rejected_file_rows"] = rows["rejected_files"]
+    frame["batch_articles"] = rows["articles"]
     frame["status"] = PASSING_STATUS
     return frame
 
@@ -280,7 +286,9 @@ def derived_frames(
         "story_checks": story_checks(tables.get("story_versions", STORY_VERSIONS.empty_table())),
         "batch_profile": batch_profile(tables, checks),
         "foreign_keys": foreign_keys(tables),
-        "run_accounting": run_accounting(tables, accounting),
+        "run_accounting": run_accounting(
+            {name: table.num_rows for name, table in tables.items()}, accounting
+        ),
         **update_note_frames(tables),
     }
 
@@ -417,14 +425,21 @@ class SuiteRunner:
         frames: Mapping[str, pd.DataFrame],
         parameters: Mapping[str, Any],
         only: Iterable[str] | None = None,
+        *,
+        continuing: bool = False,
     ) -> list[DqResult]:
-        """Run every suite (or ``only`` these) against its frame; one result per expectation."""
+        """Run every suite (or ``only`` these) against its frame; one result per expectation.
+
+        ``continuing`` says these frames are a later part (chunk group) of the same batch: the
+        GX results kept for Data Docs are then those of the first part where a suite failed.
+        """
         names = sorted(self.specs) if only is None else sorted(only)
         missing = sorted(set(names) - set(frames))
         if missing:
             raise ValueError(f"expectation suites with no frame to validate: {', '.join(missing)}")
         results: list[DqResult] = []
-        self.last_results = {}
+        if not continuing:
+            self.last_results = {}
         for name in names:
             spec = self.specs[name]
             frame = frames[name]
@@ -436,7 +451,7 @@ class SuiteRunner:
                         describe(e),
                         True,
                         0,
-                        "no rows in this batch",
+                        NO_ROWS,
                         e.get("meta", {}).get("severity", ERROR),
                     )
                     for e in spec["expectations"]
@@ -449,7 +464,9 @@ class SuiteRunner:
                 expectation_parameters=dict(parameters),
                 result_format=RESULT_FORMAT,
             )
-            self.last_results[name] = outcome
+            earlier = self.last_results.get(name)
+            if earlier is None or earlier.success:
+                self.last_results[name] = outcome
             for result in outcome.results:
                 config = result.expectation_config
                 assert config is not None  # GX sets it on every result of a suite run
@@ -494,6 +511,36 @@ def validate_frames(
 ) -> list[DqResult]:
     """Run every suite against its frame with a fresh GX context."""
     return SuiteRunner(suites).validate(frames, parameters)
+
+
+def merge_results(parts: Iterable[Sequence[DqResult]]) -> list[DqResult]:
+    """One result per expectation over the chunk groups of a batch validated group by group.
+
+    An expectation passes when it passed on every group; unexpected counts add up; the details
+    are those of the first group where it failed (else of the first group with rows). Aggregate
+    expectations (a mean, a proportion) are thus checked on every group, not on their union.
+    """
+    merged: dict[tuple[str, str, int], DqResult] = {}
+    for results in parts:
+        seen: dict[tuple[str, str], int] = {}
+        for result in results:
+            occurrence = seen.get((result.table_name, result.expectation), 0)
+            seen[(result.table_name, result.expectation)] = occurrence + 1
+            key = (result.table_name, result.expectation, occurrence)
+            earlier = merged.get(key)
+            if earlier is None:
+                merged[key] = result
+                continue
+            counts = [
+                c for c in (earlier.unexpected_count, result.unexpected_count) if c is not None
+            ]
+            keep_earlier = not earlier.success or (result.success and earlier.details != NO_ROWS)
+            merged[key] = replace(
+                earlier if keep_earlier else result,
+                success=earlier.success and result.success,
+                unexpected_count=sum(counts) if counts else None,
+            )
+    return list(merged.values())
 
 
 def _unexpected_count(result: Mapping[str, Any]) -> int | None:

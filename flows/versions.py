@@ -20,7 +20,6 @@ which ``sql/queries/version_keys.sql`` computes the same way for articles alread
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,8 @@ PRINT_HEX_CHARS = 8
 
 # ASCII letters and digits only, so that Python and DuckDB, whose lower-casing of other
 # letters differs ('İ'), compute the same fingerprint.
-_PRINT_CHARS = re.compile(r"[^A-Za-z0-9]+")
+# Bytes kept by a paragraph fingerprint: ASCII letters and digits; every other byte -> space.
+_PRINT_BYTES = bytes(b if chr(b).isascii() and chr(b).isalnum() else 32 for b in range(256))
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,12 @@ def paragraph_print(text: str) -> str:
     ``left(md5(left(lower(trim(regexp_replace(left(text, 160), '[^A-Za-z0-9]+', ' ', 'g'))),
     120)), 8)``.
     """
-    key = _PRINT_CHARS.sub(" ", text[:PRINT_SOURCE_CHARS]).strip().lower()[:PRINT_KEY_CHARS]
-    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:PRINT_HEX_CHARS]
+    # The same as the regex, at a third of its cost (a run fingerprints every new paragraph):
+    # non-ASCII characters become '?', every byte but a letter or digit a space, and ``split``
+    # finds the runs in between.
+    raw = text[:PRINT_SOURCE_CHARS].encode("ascii", "replace").translate(_PRINT_BYTES)
+    key = b" ".join(raw.split()).lower()[:PRINT_KEY_CHARS]
+    return hashlib.md5(key, usedforsecurity=False).hexdigest()[:PRINT_HEX_CHARS]
 
 
 def paragraph_prints(texts: Sequence[str]) -> frozenset[str]:

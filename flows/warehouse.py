@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from flows import faults
-from flows.schemas import ALL_TABLES, VERSION_CHANGES
+from flows.extract import SourceFile
+from flows.schemas import ALL_TABLES, UNCHANGED_FILES, VERSION_CHANGES
 from flows.versions import Version, VersionKey
 
 
-@dataclass(frozen=True)
-class ManifestEntry:
-    """The warehouse's record of one input path (its newest content)."""
+class ManifestEntry(NamedTuple):
+    """The warehouse's record of one input path (its newest content); a tuple, as a run reads
+    one per file ever seen."""
 
     content_sha256: str | None
     size_bytes: int
@@ -44,6 +47,12 @@ class Manifest:
     contents: dict[str, str]  # content_sha256 -> article_id
     article_ids: frozenset[str]
     versions: dict[str, tuple[VersionKey, Version]]
+
+
+# Every connection the pipeline opens: DuckDB otherwise caches up to 80% of the machine's memory
+# while it loads and exports (1.4 GB for 100,000 stories). Loading 100,000 stories takes as long
+# with 512 MB as with 1 GB; exporting them takes a third longer (it spills to disk).
+CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "512MB"}
 
 
 def sql_files(folder: Path) -> list[Path]:
@@ -82,7 +91,7 @@ def prepare_next(database: Path, sql_dir: Path) -> Path:
     target = next_path(database)
     if database.exists():
         shutil.copyfile(database, target)
-    with duckdb.connect(str(target)) as connection:
+    with duckdb.connect(str(target), config=CONNECTION_CONFIG) as connection:
         apply_schema(connection, sql_dir)
     return target
 
@@ -100,13 +109,92 @@ def publish_next(database: Path) -> None:
         os.close(directory)
 
 
+@dataclass(frozen=True)
+class ReadPlan:
+    """Which discovered files a run reads, and what the warehouse knows of them."""
+
+    to_read: list[SourceFile]
+    manifest: Manifest  # ``files`` holds the known paths among the files to read
+    unchanged: pa.Table  # UNCHANGED_FILES rows: files seen again with the same size and mtime
+
+
+def plan_reads(
+    database: Path, sql_dir: Path, sources: Sequence[SourceFile], run_id: str
+) -> ReadPlan:
+    """Split discovered files into unchanged ones and ones to read, in DuckDB.
+
+    A rerun over 100,000 unchanged files used to build a Python object per manifest row and
+    per file (1.5 s); the join runs in DuckDB and only the files to read become objects.
+    """
+    discovered = pa.table(
+        {
+            "position": pa.array(range(len(sources)), pa.int64()),
+            "source_file": [source.relative_path for source in sources],
+            "size_bytes": pa.array([source.size_bytes for source in sources], pa.int64()),
+            "mtime_ns": pa.array([source.mtime_ns for source in sources], pa.int64()),
+        }
+    )
+    with connect_read_only(database) as connection:
+        connection.register("batch_discovered", discovered)
+        planned: pa.Table = connection.sql(
+            read_sql(sql_dir, "queries/plan_reads.sql")
+        ).to_arrow_table()
+    is_unchanged = planned.column("unchanged")
+    unchanged = planned.filter(is_unchanged)
+    changed = planned.filter(pc.invert(is_unchanged)).to_pylist()
+    files = {
+        row["source_file"]: ManifestEntry(
+            row["content_sha256"],
+            row["size_bytes"],
+            row["mtime_ns"],
+            row["status"],
+            row["article_id"],
+            row["first_seen_run"],
+        )
+        for row in changed
+        if row["status"] is not None
+    }
+    return ReadPlan(
+        to_read=[sources[row["position"]] for row in changed],
+        manifest=Manifest(files, {}, frozenset(), {}),
+        unchanged=pa.Table.from_arrays(
+            [
+                unchanged.column("source_file"),
+                unchanged.column("content_sha256"),
+                pa.repeat(pa.scalar(run_id), unchanged.num_rows),
+            ],
+            schema=UNCHANGED_FILES,
+        ),
+    )
+
+
+def read_everything(sources: Sequence[SourceFile]) -> ReadPlan:
+    """The plan of a full refresh: every file is read, as into an empty warehouse."""
+    return ReadPlan(list(sources), empty_manifest(), UNCHANGED_FILES.empty_table())
+
+
 def read_manifest(database: Path, sql_dir: Path) -> Manifest:
     """Read what incremental runs need from a warehouse file (the run's own copy)."""
+    return complete_manifest(database, sql_dir, read_manifest_files(database, sql_dir))
+
+
+def read_manifest_files(database: Path, sql_dir: Path) -> Manifest:
+    """Only the files part of the manifest: all a rerun with nothing new to read needs.
+
+    Contents and version keys (two of the three seconds of reading a 100,000-article manifest)
+    are read by ``complete_manifest`` once some file has to be read.
+    """
     with connect_read_only(database) as connection:
         files = {
-            row[0]: ManifestEntry(row[1], row[2], row[3], row[4], row[5], row[6])
+            row[0]: ManifestEntry._make(row[1:])
             for row in connection.execute(read_sql(sql_dir, "queries/manifest.sql")).fetchall()
         }
+    return Manifest(files, {}, frozenset(), {})
+
+
+def complete_manifest(database: Path, sql_dir: Path, manifest: Manifest) -> Manifest:
+    """Add the known contents and the version keys of every article to a files-only manifest."""
+    with connect_read_only(database) as connection:
         contents = dict(
             connection.execute(read_sql(sql_dir, "queries/known_contents.sql")).fetchall()
         )
@@ -116,7 +204,7 @@ def read_manifest(database: Path, sql_dir: Path) -> Manifest:
                 row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ())
             )
             versions[row[0]] = (key, Version(row[6], row[7], row[8]))
-    return Manifest(files, contents, frozenset(versions), versions)
+    return Manifest(manifest.files, contents, frozenset(versions), versions)
 
 
 def empty_manifest() -> Manifest:
@@ -127,7 +215,7 @@ def empty_manifest() -> Manifest:
 @contextmanager
 def transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """One explicit transaction: DuckDB would otherwise auto-commit statement by statement."""
-    connection = duckdb.connect(str(database))
+    connection = duckdb.connect(str(database), config=CONNECTION_CONFIG)
     try:
         connection.execute("begin transaction")
         try:
@@ -164,9 +252,27 @@ def run_sql_folder(
 
 
 @contextmanager
+def parquet_views(
+    connection: duckdb.DuckDBPyConnection, files: Mapping[str, Sequence[Path]]
+) -> Iterator[None]:
+    """Expose staged Parquet files as ``batch_<name>`` views: DuckDB streams them into the load."""
+    created: list[str] = []
+    try:
+        for name, paths in files.items():
+            relation = connection.read_parquet([str(path) for path in paths])
+            relation.create_view(f"batch_{name}", replace=True)
+            created.append(name)
+        yield
+    finally:
+        for name in created:
+            # Names come from our own schema module, never from input.
+            connection.execute(f"drop view if exists batch_{name}")
+
+
+@contextmanager
 def connect_read_only(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit."""
-    connection = duckdb.connect(str(database), read_only=True)
+    connection = duckdb.connect(str(database), read_only=True, config=CONNECTION_CONFIG)
     try:
         yield connection
     finally:

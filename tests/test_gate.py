@@ -100,10 +100,10 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     assert export(warehouse, tmp_path / "after", exclude_run=run_id) == before
     # The staged batch, bad stories included, waits in quarantine under the run's id.
     quarantined = warehouse / "quarantine" / run_id
-    assert sorted(p.stem for p in quarantined.glob("*.parquet")) == sorted(
-        [*BATCH_TABLES, "story_versions", "version_changes"]
-    )
-    headlines = pq.read_table(quarantined / "articles.parquet").column("headline").to_pylist()
+    # One folder per table: a Parquet file per chunk of new files, or one for the whole run.
+    staged = {p.parent.name for p in quarantined.glob("*/*.parquet")}
+    assert staged == {*BATCH_TABLES, "story_versions", "version_changes", "unchanged_files"}
+    headlines = pq.read_table(quarantined / "articles").column("headline").to_pylist()
     assert "Ferry Timetable Printed a Millennium Early" in headlines
     assert not (warehouse / "staging" / run_id).exists()
     # dq_results keeps every result of the run, passed ones too, with their severity.
@@ -157,6 +157,6 @@ def test_cli_exits_2_with_one_line_naming_table_and_expectation(
     assert captured.out == ""
     run_id, status, _ = last_run(warehouse)
     assert status == "failed_validation"
-    assert (warehouse / "quarantine" / run_id / "articles.parquet").is_file()
+    assert (warehouse / "quarantine" / run_id / "articles" / "00001.parquet").is_file()
     for table in BATCH_TABLES:
         assert query(warehouse, f"select count(*) from {table}") == [(0,)], table

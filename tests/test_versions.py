@@ -7,18 +7,23 @@ one test runs the real Prefect flow twice.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows import warehouse
 from flows.extract import discover, read_files
 from flows.incremental import compute_versions, settle, version_key
 from flows.parse import ParsedStory, parse_story
-from flows.pipeline import build_batch, newswire_run
+from flows.pipeline import newswire_run
 from flows.settings import SQL_DIR
+from flows.staging import build_batch
 from flows.tables import BatchContext, loaded_stories
 from flows.versions import VersionKey, assign_versions, paragraph_print
 
@@ -209,6 +214,15 @@ def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
         )
         (row,) = connection.execute(query).fetchall()
     assert set(row[-1]) == {paragraph_print(text)}
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_paragraph_print_is_the_documented_regex_recipe(text: str) -> None:
+    """The byte-table implementation equals the recipe the SQL twin spells out."""
+    key = re.sub(r"[^A-Za-z0-9]+", " ", text[:160]).strip().lower()[:120]
+    expected = hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+    assert paragraph_print(text) == expected
 
 
 # --- story_changes on a real warehouse -------------------------------------------------------

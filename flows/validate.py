@@ -16,13 +16,14 @@ import contextlib
 import copy
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -89,53 +90,75 @@ def _column(table: pa.Table, name: str) -> list[Any]:
     return table.column(name).to_pylist()
 
 
+def _per_article(
+    table: pa.Table,
+    sums: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    maxima: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Per ``article_id``: rows, sums, non-null counts and maxima (at least 0) of some columns.
+
+    Vectorized in Arrow: a Python loop over every paragraph took a tenth of validation.
+    """
+    ones = pa.array(np.ones(table.num_rows, dtype=np.int64))
+    grouped = (
+        table.append_column("_rows", ones)
+        .group_by("article_id")
+        .aggregate(
+            [("_rows", "sum")]
+            + [(name, "sum") for name in sums]
+            + [(name, "count") for name in counts]
+            + [(name, "max") for name in maxima]
+        )
+    )
+    frame = grouped.to_pandas(types_mapper=_nullable_integers).set_index("article_id")
+    for name in maxima:
+        frame[f"{name}_max"] = frame[f"{name}_max"].clip(lower=0)
+    return frame
+
+
 def article_checks(tables: Mapping[str, pa.Table]) -> pd.DataFrame:
     """One row per batch article with what its paragraphs and mentions say about it."""
     articles = tables["articles"]
     paragraphs = tables["paragraphs"]
     mentions = tables["entity_mentions"]
-    parts = Counter(_column(paragraphs, "article_id"))
-    story: Counter[str] = Counter()
-    numbered: Counter[str] = Counter()
-    max_paragraph_no: dict[str, int] = {}
-    max_position: dict[str, int] = {}
-    for article_id, kind, number, position in zip(
-        _column(paragraphs, "article_id"),
-        _column(paragraphs, "kind"),
-        _column(paragraphs, "paragraph_no"),
-        _column(paragraphs, "position"),
-        strict=True,
-    ):
-        if kind == "story":
-            story[article_id] += 1
-        # Nulls are the tables' suites' to report; here they must not break the frame.
-        if number is not None:
-            numbered[article_id] += 1
-            max_paragraph_no[article_id] = max(max_paragraph_no.get(article_id, 0), number)
-        if position is not None:
-            max_position[article_id] = max(max_position.get(article_id, 0), position)
-    entity_count = Counter(_column(mentions, "article_id"))
-    max_mention_paragraph: dict[str, int] = {}
-    for article_id, first in zip(
-        _column(mentions, "article_id"), _column(mentions, "first_paragraph_no"), strict=True
-    ):
-        if first is not None:
-            max_mention_paragraph[article_id] = max(max_mention_paragraph.get(article_id, 0), first)
-    ids = _column(articles, "article_id")
+    is_story = pc.fill_null(pc.equal(paragraphs.column("kind"), "story"), False)
+    # Nulls are the tables' suites' to report; here they must not break the frame.
+    by_paragraphs = _per_article(
+        pa.table(
+            {
+                "article_id": paragraphs.column("article_id"),
+                "story": pc.cast(is_story, pa.int64()),
+                "paragraph_no": paragraphs.column("paragraph_no"),
+                "position": paragraphs.column("position"),
+            }
+        ),
+        sums=["story"],
+        counts=["paragraph_no"],
+        maxima=["paragraph_no", "position"],
+    ).reindex(articles.column("article_id").to_pylist())
+    by_mentions = _per_article(
+        mentions.select(["article_id", "first_paragraph_no"]), maxima=["first_paragraph_no"]
+    ).reindex(by_paragraphs.index)
+
+    def count(frame: pd.DataFrame, column: str) -> Any:
+        return frame[column].fillna(0).astype("int64").to_numpy()
+
+    def maximum(frame: pd.DataFrame, column: str) -> Any:
+        return frame[column].astype("Int64").array
+
     frame = pd.DataFrame(
         {
-            "article_id": ids,
+            "article_id": articles.column("article_id").to_pylist(),
             "paragraph_count": _column(articles, "paragraph_count"),
-            "story_paragraphs": [story[a] for a in ids],
+            "story_paragraphs": count(by_paragraphs, "story_sum"),
             # Subheads are story parts editors do not number, so they are counted apart.
-            "numbered_paragraphs": [numbered[a] for a in ids],
-            "max_paragraph_no": pd.array([max_paragraph_no.get(a) for a in ids], dtype="Int64"),
-            "parts": [parts[a] for a in ids],
-            "max_position": pd.array([max_position.get(a) for a in ids], dtype="Int64"),
-            "entity_count": [entity_count[a] for a in ids],
-            "max_mention_paragraph": pd.array(
-                [max_mention_paragraph.get(a) for a in ids], dtype="Int64"
-            ),
+            "numbered_paragraphs": count(by_paragraphs, "paragraph_no_count"),
+            "max_paragraph_no": maximum(by_paragraphs, "paragraph_no_max"),
+            "parts": count(by_paragraphs, "_rows_sum"),
+            "max_position": maximum(by_paragraphs, "position_max"),
+            "entity_count": count(by_mentions, "_rows_sum"),
+            "max_mention_paragraph": maximum(by_mentions, "first_paragraph_no_max"),
             "headline_length": pc.utf8_length(articles.column("headline")).to_pylist(),
         }
     )

@@ -31,7 +31,7 @@ from flows.retry import RETRY_DELAYS, describe_failure, retry_transient
 from flows.run_lock import run_lock
 from flows.runners import DEFAULT_DASK_WORKERS, ChunkRunner, extract_entities
 from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, EXPECTATIONS_DIR, Settings
-from flows.staging import BatchCollector, StagedBatch, chunked
+from flows.staging import CHUNK_TABLES, BatchCollector, StagedBatch, chunked
 from flows.tables import (
     BatchContext,
     loaded_stories,
@@ -200,8 +200,10 @@ def validate_task(
     counts = accounting.as_dict()
     parameters = validate.validation_parameters(today)
     parts = []
+    # Only the columns the suites and derived frames read: story text is most of a batch.
+    columns = {name: runner.columns_to_read(name, schema) for name, schema in CHUNK_TABLES.items()}
     for group, indexes in enumerate(chunked(range(batch.chunk_count()), VALIDATE_CHUNKS)):
-        tables = {**batch.read_chunks(indexes), **run_tables}
+        tables = {**batch.read_chunks(indexes, columns), **run_tables}
         frames = validate.batch_frames(tables, counts)
         if group == 0:
             frames["run_accounting"] = validate.run_accounting(batch.row_counts(), counts)

@@ -223,6 +223,15 @@ def batch_profile(tables: Mapping[str, pa.Table], checks: pd.DataFrame) -> pd.Da
     )
 
 
+# The table columns the derived frames read (with REFERENCES below): with the columns the
+# suites name, all a staged batch needs to read back for validation. Story text mostly is not.
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "paragraph_count", "headline", "word_count"),
+    "paragraphs": ("article_id", "kind", "paragraph_no", "position"),
+    "entity_mentions": ("article_id", "first_paragraph_no"),
+    "update_notes": ("article_id", "note_no", "actions", "paragraph_refs"),
+}
+
 # (frame, column) of each child key, and the (frame, column) it must name in the same batch.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("paragraphs", "article_id", "articles", "article_id"),
@@ -490,6 +499,20 @@ class SuiteRunner:
         self.columns = {
             name: checked_columns(spec.get("expectations", [])) for name, spec in self.specs.items()
         }
+
+    def columns_to_read(self, table: str, schema: pa.Schema) -> list[str]:
+        """The columns of a batch table that validating it and deriving frames from it read."""
+        own = self.columns.get(table, [])
+        if own is None:
+            return list(schema.names)
+        wanted = {*own, *DERIVED_INPUTS.get(table, ())}
+        for child, child_column, parent, parent_column in REFERENCES:
+            if child == table:
+                wanted.add(child_column)
+            if parent == table:
+                wanted.add(parent_column)
+        # At least one column, so a table read back still knows its number of rows.
+        return [name for name in schema.names if name in wanted] or list(schema.names[:1])
 
     def validate(
         self,

@@ -27,6 +27,7 @@ from flows import schemas, validate
 from flows.entities import EntityExtractor
 from flows.notes import ACTIONS
 from flows.settings import EXPECTATIONS_DIR, PROJECT_ROOT
+from flows.staging import CHUNK_TABLES
 
 SEEDS = PROJECT_ROOT / "seeds"
 TODAY = date(2024, 6, 1)
@@ -644,3 +645,22 @@ def test_empty_frames_pass_without_evaluating(runner: validate.SuiteRunner) -> N
     results = runner.validate(frames, validate.validation_parameters(TODAY))
     assert {r.details for r in results} == {"no rows in this batch"}
     assert all(r.success for r in results)
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CASES if case.frame_edit is None], ids=lambda case: case.id
+)
+def test_reading_back_only_the_columns_validation_needs_changes_no_result(
+    case: Case, request: pytest.FixtureRequest, runner: validate.SuiteRunner
+) -> None:
+    """The flow reads staged chunks back with ``columns_to_read`` only (no story text)."""
+    batch = case.edit(request.getfixturevalue(case.base))
+    slim = {
+        name: table.select(runner.columns_to_read(name, table.schema))
+        if name in CHUNK_TABLES
+        else table
+        for name, table in batch.tables.items()
+    }
+    assert sum(t.nbytes for t in slim.values()) < sum(t.nbytes for t in batch.tables.values())
+    expected = failures(runner, batch.frames(), only=[case.frame])
+    assert failures(runner, validate.batch_frames(slim, batch.accounting), [case.frame]) == expected

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from prefect.utilities.annotations import quote
+
 from flows import progress
 
 if TYPE_CHECKING:
@@ -184,7 +186,8 @@ class ChunkRunner:
                 reporter.advance(len(piece))
         else:
             for piece in pieces:
-                results.extend(task(piece, **parameters))
+                # quote: Prefect would walk every story of the piece looking for futures.
+                results.extend(task(quote(piece), **parameters))
                 reporter.advance(len(piece))
         return results
 

@@ -116,7 +116,7 @@ def prepare_warehouse_task(
 
 @task(name="read-manifest", **TASK_OPTIONS)  # type: ignore[call-overload]
 def complete_manifest_task(settings: Settings, manifest: Manifest) -> Manifest:
-    """Read the contents and story versions already loaded, once there are files to read."""
+    """Read the contents and articles already loaded, once there are files to read."""
     if settings.full_refresh:
         return manifest
     staged = warehouse.next_path(settings.database_path)
@@ -177,9 +177,19 @@ def stage_chunk_task(batch: StagedBatch, index: int, tables: dict[str, pa.Table]
 
 @task(name="finish-batch", **TASK_OPTIONS)  # type: ignore[call-overload]
 def finish_batch_task(
-    batch: StagedBatch, collector: BatchCollector, unchanged: pa.Table, chunks: int
+    settings: Settings,
+    batch: StagedBatch,
+    collector: BatchCollector,
+    unchanged: pa.Table,
+    chunks: int,
 ) -> dict[str, int]:
-    """Version the new articles and stage the run-wide tables."""
+    """Version the new articles against the loaded stories they relate to, and stage the
+    run-wide tables."""
+    if collector.version_keys and not settings.full_refresh:
+        staged = warehouse.next_path(settings.database_path)
+        collector.manifest = warehouse.related_versions(
+            staged, settings.sql_dir, collector.manifest, collector.version_keys
+        )
     return staging.finish_batch(batch, collector, unchanged, chunks)
 
 
@@ -423,7 +433,9 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             del outcomes, stories, mentions, tables
         with clock.stage("parquet"):
             reporter.stage("parquet")
-            run_rows = finish_batch_task(batch, quote(collector), plan.unchanged, staged_chunks)
+            run_rows = finish_batch_task(
+                settings, batch, quote(collector), plan.unchanged, staged_chunks
+            )
             # A run's file lists, manifest and keys take hundreds of MB at 100,000 files:
             # free them before validation and the load add theirs.
             collector.release()

@@ -14,14 +14,14 @@ Two articles are versions of one story when they were published at most
   ('Five Things You Need to Know to Start Your Day') over new text each day is not a version.
 
 Paragraphs are compared by a short fingerprint of their opening words (``paragraph_print``),
-which ``sql/queries/version_keys.sql`` computes the same way for articles already loaded.
+which ``sql/queries/related_versions.sql`` computes the same way for articles already loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,7 +73,7 @@ class Version:
 def paragraph_print(text: str) -> str:
     """A short fingerprint of a paragraph's opening words, equal for equal openings.
 
-    The SQL twin in ``sql/queries/version_keys.sql`` must compute the same value:
+    The SQL twin in ``sql/queries/related_versions.sql`` must compute the same value:
     ``left(md5(left(lower(trim(regexp_replace(left(text, 160), '[^A-Za-z0-9]+', ' ', 'g'))),
     120)), 8)``.
     """
@@ -110,8 +110,14 @@ def same_story(
     return False
 
 
-def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
-    """Group articles into stories and number each story's versions by publication order."""
+def assign_versions(
+    articles: Iterable[VersionKey], lede_headlines: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, Version]:
+    """Group articles into stories and number each story's versions by publication order.
+
+    ``lede_headlines`` adds headlines known to share a lede beyond ``articles`` (a run groups
+    only the loaded articles related to its new ones), for the boilerplate-lede test.
+    """
     rows = sorted(articles, key=lambda row: row.article_id)
     parent = list(range(len(rows)))
 
@@ -127,6 +133,8 @@ def assign_versions(articles: Iterable[VersionKey]) -> dict[str, Version]:
             parent[max(root_left, root_right)] = min(root_left, root_right)
 
     headlines_by_lede: dict[str, set[str]] = defaultdict(set)
+    for lede, headlines in (lede_headlines or {}).items():
+        headlines_by_lede[lede].update(headlines)
     for row in rows:
         headlines_by_lede[row.lede_key].add(row.headline_key)
     boilerplate_ledes = frozenset(

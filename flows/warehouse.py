@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,7 +24,12 @@ import pyarrow.compute as pc
 from flows import faults
 from flows.extract import SourceFile
 from flows.schemas import ALL_TABLES, UNCHANGED_FILES, VERSION_CHANGES
-from flows.versions import Version, VersionKey
+from flows.versions import (
+    BOILERPLATE_LEDE_HEADLINES,
+    MAX_DAYS_BETWEEN_VERSIONS,
+    Version,
+    VersionKey,
+)
 
 
 class ManifestEntry(NamedTuple):
@@ -46,7 +51,11 @@ class Manifest:
     files: dict[str, ManifestEntry]
     contents: dict[str, str]  # content_sha256 -> article_id
     article_ids: frozenset[str]
+    # Loaded articles the new ones may be grouped with (``related_versions``), not all of them.
     versions: dict[str, tuple[VersionKey, Version]]
+    # Headlines of each of those articles' ledes over the whole warehouse (up to the
+    # boilerplate threshold), so the grouping tells boilerplate ledes as a full regroup would.
+    lede_headlines: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # Every connection the pipeline opens: DuckDB otherwise caches up to 80% of the machine's memory
@@ -174,15 +183,14 @@ def read_everything(sources: Sequence[SourceFile]) -> ReadPlan:
 
 
 def read_manifest(database: Path, sql_dir: Path) -> Manifest:
-    """Read what incremental runs need from a warehouse file (the run's own copy)."""
+    """Read what a run needs before parsing from a warehouse file (the run's own copy)."""
     return complete_manifest(database, sql_dir, read_manifest_files(database, sql_dir))
 
 
 def read_manifest_files(database: Path, sql_dir: Path) -> Manifest:
     """Only the files part of the manifest: all a rerun with nothing new to read needs.
 
-    Contents and version keys (two of the three seconds of reading a 100,000-article manifest)
-    are read by ``complete_manifest`` once some file has to be read.
+    Known contents are read by ``complete_manifest`` once some file has to be read.
     """
     with connect_read_only(database) as connection:
         files = {
@@ -193,18 +201,69 @@ def read_manifest_files(database: Path, sql_dir: Path) -> Manifest:
 
 
 def complete_manifest(database: Path, sql_dir: Path, manifest: Manifest) -> Manifest:
-    """Add the known contents and the version keys of every article to a files-only manifest."""
+    """Add the known contents and article ids to a files-only manifest, for ``settle``."""
     with connect_read_only(database) as connection:
         contents = dict(
             connection.execute(read_sql(sql_dir, "queries/known_contents.sql")).fetchall()
         )
-        versions: dict[str, tuple[VersionKey, Version]] = {}
-        for row in connection.execute(read_sql(sql_dir, "queries/version_keys.sql")).fetchall():
-            key = VersionKey(
-                row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ())
-            )
-            versions[row[0]] = (key, Version(row[6], row[7], row[8]))
-    return Manifest(manifest.files, contents, frozenset(versions), versions)
+        article_ids = frozenset(
+            row[0]
+            for row in connection.execute(read_sql(sql_dir, "queries/article_ids.sql")).fetchall()
+        )
+    return replace(manifest, contents=contents, article_ids=article_ids)
+
+
+def related_versions(
+    database: Path, sql_dir: Path, manifest: Manifest, new_keys: Sequence[VersionKey]
+) -> Manifest:
+    """Add the version keys of the loaded articles that new articles may be grouped with.
+
+    Only stories sharing a new article's headline (within the version window) or lede are
+    read (``sql/queries/related_versions.sql``): a daily increment over 100,000 loaded articles
+    used to fingerprint and regroup all of them (50 s).
+    """
+    with connect_read_only(database) as connection:
+        return query_related_versions(connection, sql_dir, manifest, new_keys)
+
+
+def query_related_versions(
+    connection: duckdb.DuckDBPyConnection,
+    sql_dir: Path,
+    manifest: Manifest,
+    new_keys: Sequence[VersionKey],
+) -> Manifest:
+    """``related_versions`` on an open connection."""
+    new = pa.table(
+        {
+            "headline_key": pa.array([key.headline_key for key in new_keys], pa.string()),
+            "lede_key": pa.array([key.lede_key for key in new_keys], pa.string()),
+            "published_date": pa.array([key.published_date for key in new_keys], pa.date32()),
+        }
+    )
+    connection.register("batch_new_keys", new)
+    try:
+        rows = connection.execute(
+            read_sql(sql_dir, "queries/related_versions.sql"),
+            [MAX_DAYS_BETWEEN_VERSIONS, BOILERPLATE_LEDE_HEADLINES],
+        ).fetchall()
+    finally:
+        connection.unregister("batch_new_keys")
+    versions: dict[str, tuple[VersionKey, Version]] = {}
+    for row in rows:
+        key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ()))
+        versions[row[0]] = (key, Version(row[6], row[7], row[8]))
+    ledes = {key.lede_key for key in new_keys} | {key.lede_key for key, _ in versions.values()}
+    connection.register("batch_ledes", pa.table({"lede_key": pa.array(sorted(ledes), pa.string())}))
+    try:
+        lede_headlines = {
+            lede: frozenset(headlines)
+            for lede, headlines in connection.execute(
+                read_sql(sql_dir, "queries/lede_headlines.sql"), [BOILERPLATE_LEDE_HEADLINES]
+            ).fetchall()
+        }
+    finally:
+        connection.unregister("batch_ledes")
+    return replace(manifest, versions=versions, lede_headlines=lede_headlines)
 
 
 def empty_manifest() -> Manifest:

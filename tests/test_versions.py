@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from flows import warehouse
 from flows.extract import discover, read_files
-from flows.incremental import compute_versions, settle, version_key
+from flows.incremental import compute_versions, settle, version_key, versions_for_keys
 from flows.parse import ParsedStory, parse_story
 from flows.pipeline import newswire_run
 from flows.settings import SQL_DIR
@@ -198,8 +198,7 @@ def test_grouping_does_not_depend_on_input_order() -> None:
     ],
 )
 def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
-    """``sql/queries/version_keys.sql`` fingerprints loaded paragraphs the same way."""
-    query = (SQL_DIR / "queries" / "version_keys.sql").read_text(encoding="utf-8")
+    """``sql/queries/related_versions.sql`` fingerprints loaded paragraphs the same way."""
     with duckdb.connect() as connection:
         warehouse.apply_schema(connection, SQL_DIR)
         connection.execute(
@@ -212,8 +211,11 @@ def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
             "insert into paragraphs values ('a', 1, 1, 'story', ?), ('a', null, 2, 'story', ?)",
             [text, "an unnumbered subhead"],
         )
-        (row,) = connection.execute(query).fetchall()
-    assert set(row[-1]) == {paragraph_print(text)}
+        new = VersionKey("new", date(2023, 3, 7), "h", "", 0, 1)
+        related = warehouse.query_related_versions(
+            connection, SQL_DIR, warehouse.empty_manifest(), [new]
+        )
+    assert related.versions["a"][0].paragraph_prints == {paragraph_print(text)}
 
 
 @given(st.text(max_size=400))
@@ -223,6 +225,86 @@ def test_paragraph_print_is_the_documented_regex_recipe(text: str) -> None:
     key = re.sub(r"[^A-Za-z0-9]+", " ", text[:160]).strip().lower()[:120]
     expected = hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     assert paragraph_print(text) == expected
+
+
+# --- grouping a batch against the related loaded stories only ------------------------------
+
+LONG_LEDE = "a lede long enough to identify one story on its own, whatever its headline"
+PARAGRAPH_TEXTS = ("Rescue teams reached the cabin.", "Shares fell 3%.", "Snow is forecast.")
+random_article = st.tuples(
+    st.integers(0, 9),  # day
+    st.sampled_from(["", "h1", "h2", "h3"]),  # headline key
+    st.sampled_from(["", "l1", "l2", LONG_LEDE]),  # lede key
+    st.sets(st.sampled_from(PARAGRAPH_TEXTS), min_size=1),
+    st.integers(0, 2),  # update notes
+)
+
+
+def insert_loaded(
+    connection: duckdb.DuckDBPyConnection, keys: list[VersionKey], texts: dict[str, set[str]]
+) -> None:
+    """Loaded articles with the versions a full grouping of them gives (as a past run left)."""
+    for article_id, version in assign_versions(keys).items():
+        row = next(k for k in keys if k.article_id == article_id)
+        connection.execute(
+            "insert into articles (article_id, story_id, version, is_latest, source_file, "
+            "content_sha256, published_date, headline, wire, lede, body, paragraph_count, "
+            "word_count, ingested_at, run_id, headline_key, lede_key) values (?, ?, ?, ?, ?, "
+            "'x', ?, 'h', 'w', 'l', 'b', ?, 1, now(), 'r', ?, ?)",
+            [
+                article_id,
+                version.story_id,
+                version.version,
+                version.is_latest,
+                article_id,
+                row.published_date,
+                row.paragraph_count,
+                row.headline_key,
+                row.lede_key,
+            ],
+        )
+        for number, text in enumerate(sorted(texts[article_id]), start=1):
+            connection.execute(
+                "insert into paragraphs values (?, ?, ?, 'story', ?)",
+                [article_id, number, number, text],
+            )
+        for number in range(1, row.note_count + 1):
+            connection.execute(
+                "insert into update_notes values (?, ?, 'n', [], null, [], null, null, 'end', ?)",
+                [article_id, number, number],
+            )
+
+
+@given(st.lists(random_article, min_size=2, max_size=16), st.integers(1, 15))
+@settings(max_examples=60, deadline=None)
+def test_grouping_with_related_stories_equals_regrouping_everything(
+    articles: list[tuple[int, str, str, set[str], int]], split: int
+) -> None:
+    """A run reads only the loaded stories its new articles relate to; every version it then
+    assigns (new articles and changed loaded ones) is what grouping all articles gives."""
+    keys, texts = [], {}
+    for number, (day, headline, lede, paragraphs, notes) in enumerate(articles):
+        article_id = f"{number:04d}"
+        prints = frozenset(paragraph_print(text) for text in paragraphs)
+        keys.append(
+            VersionKey(
+                article_id, date(2021, 3, 1 + day), headline, lede, notes, len(paragraphs), prints
+            )
+        )
+        texts[article_id] = paragraphs
+    loaded, new = keys[: min(split, len(keys) - 1)], keys[min(split, len(keys) - 1) :]
+    with duckdb.connect() as connection:
+        warehouse.apply_schema(connection, SQL_DIR)
+        insert_loaded(connection, loaded, texts)
+        manifest = warehouse.query_related_versions(
+            connection, SQL_DIR, warehouse.empty_manifest(), new
+        )
+    new_versions, changes = versions_for_keys(new, manifest)
+    everything = assign_versions(keys)
+    before = assign_versions(loaded)
+    assert new_versions == {key.article_id: everything[key.article_id] for key in new}
+    after = {**before, **changes, **new_versions}
+    assert after == everything
 
 
 # --- story_changes on a real warehouse -------------------------------------------------------
@@ -239,6 +321,7 @@ def load(database: Path, folder: Path, files: dict[str, str]) -> None:
     outcomes = settle(read, [parse_story(item.text or "") for item in read], manifest)
     new = [o for o in loaded_stories(outcomes) if o.source.relative_path in files]
     stories = [o.story for o in new if o.story is not None]
+    manifest = warehouse.related_versions(staged, SQL_DIR, manifest, [key(s) for s in stories])
     versions, changes = compute_versions(stories, manifest)
     context = BatchContext("run", datetime.now(UTC).replace(tzinfo=None))
     batch = build_batch(new, [[] for _ in new], versions, changes, context)

@@ -29,6 +29,7 @@ from flows.versions import (
     MAX_DAYS_BETWEEN_VERSIONS,
     Version,
     VersionKey,
+    pack_prints,
 )
 
 
@@ -250,7 +251,7 @@ def query_related_versions(
         connection.unregister("batch_new_keys")
     versions: dict[str, tuple[VersionKey, Version]] = {}
     for row in rows:
-        key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5], frozenset(row[9] or ()))
+        key = VersionKey(row[0], row[1], row[2], row[3], row[4], row[5], pack_prints(row[9] or ()))
         versions[row[0]] = (key, Version(row[6], row[7], row[8]))
     ledes = {key.lede_key for key in new_keys} | {key.lede_key for key, _ in versions.values()}
     connection.register("batch_ledes", pa.table({"lede_key": pa.array(sorted(ledes), pa.string())}))

@@ -25,7 +25,13 @@ from flows.pipeline import newswire_run
 from flows.settings import SQL_DIR
 from flows.staging import build_batch
 from flows.tables import BatchContext, loaded_stories
-from flows.versions import VersionKey, assign_versions, paragraph_print
+from flows.versions import (
+    VersionKey,
+    assign_versions,
+    pack_prints,
+    paragraph_print,
+    paragraph_prints,
+)
 
 HEADLINE = "Alpine Cable Car Operator Halts Line After Cable Fault"
 STAFF = (
@@ -215,7 +221,7 @@ def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
         related = warehouse.query_related_versions(
             connection, SQL_DIR, warehouse.empty_manifest(), [new]
         )
-    assert related.versions["a"][0].paragraph_prints == {paragraph_print(text)}
+    assert related.versions["a"][0].paragraph_prints == pack_prints([paragraph_print(text)])
 
 
 @given(st.text(max_size=400))
@@ -285,7 +291,7 @@ def test_grouping_with_related_stories_equals_regrouping_everything(
     keys, texts = [], {}
     for number, (day, headline, lede, paragraphs, notes) in enumerate(articles):
         article_id = f"{number:04d}"
-        prints = frozenset(paragraph_print(text) for text in paragraphs)
+        prints = paragraph_prints(paragraphs)
         keys.append(
             VersionKey(
                 article_id, date(2021, 3, 1 + day), headline, lede, notes, len(paragraphs), prints

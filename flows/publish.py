@@ -73,6 +73,9 @@ def export(
     ``parquet_store.export_snapshot``).
     """
     with warehouse.connect_read_only(database) as connection:
+        # Rows of a Parquet file have no promised order; keeping it costs a quarter of the
+        # export time within the memory limit.
+        connection.execute("set preserve_insertion_order = false")
         key = database_key(connection, settings.sql_dir)
         return parquet_store.export_snapshot(
             connection,

@@ -67,7 +67,7 @@ class VersionKey:
     paragraph_prints: bytes = b""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Version:
     """Where one article stands among the versions of its story."""
 

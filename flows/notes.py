@@ -664,8 +664,9 @@ def _subject(body: str, low: str, acts: list[_Span], spans: list[_Span]) -> str 
             if before and (before[-1].islower() or before[-1].isdigit()):
                 cut = m.start()
                 break
-        text = _trim(body[start:cut]).lstrip(" ,;:.")
-        text = _LEADING_ARTICLE.sub("", text)
+        # strip(): any whitespace, a no-break space after 'Updates ,' included.
+        text = _trim(body[start:cut]).lstrip(" ,;:.").strip()
+        text = _LEADING_ARTICLE.sub("", text).strip()
         if any(ch.isalpha() for ch in text):
             return text
     return None

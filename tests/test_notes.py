@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flows.notes import ACTIONS, UpdateNote, parse_update_note
@@ -444,6 +444,7 @@ def test_never_raises_on_any_text(text: str, published: date | None) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_NOTE_WORDS, max_size=25).map(" ".join), st.one_of(st.none(), st.dates()))
+@example("Updates , \xa0 headline", None)  # a subject that began with a no-break space
 def test_never_raises_on_note_like_text(text: str, published: date | None) -> None:
     _check(parse_update_note(text, published), text)
 

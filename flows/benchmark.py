@@ -66,13 +66,12 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
     """What ``newswire run`` does, plus a machine-readable summary line for the parent."""
     import resource
 
-    from flows.cli import _import_in_background, _quiet, print_summary
+    from flows.cli import _quiet, print_summary
     from flows.prefect_env import configure_prefect
 
     # The same set-up as ``newswire run`` (flows.cli.command_run).
     configure_prefect()
     _quiet()
-    _import_in_background("great_expectations")
     from flows.pipeline import RunSummary, newswire_run
 
     started = time.perf_counter()

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
-import importlib
 import logging
 import os
 import signal
 import sys
-import threading
 import traceback
 import warnings
 from collections.abc import Sequence
@@ -277,22 +274,11 @@ def _hide_expected_failures(*expected: type[BaseException]) -> None:
             handler.addFilter(hide)
 
 
-def _import_in_background(module: str) -> None:
-    """Import a slow library on a spare core while Prefect's server starts (GX takes ~5-10 s)."""
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # the validate stage imports it again and reports
-            importlib.import_module(module)
-
-    threading.Thread(target=load, name=f"import-{module}", daemon=True).start()
-
-
 def command_run(arguments: argparse.Namespace) -> int:
     """Run the flow and turn its outcome into an exit code and a one-line reason."""
     from flows.prefect_env import configure_prefect
 
     configure_prefect()
-    _import_in_background("great_expectations")
     from flows import progress
     from flows.pipeline import DataQualityError, RunSummary, newswire_run
     from flows.run_lock import WarehouseBusyError

@@ -8,12 +8,14 @@ function and owns no logic; the flow decides what a failed validation means.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows import faults, parquet_store, progress, publish, schemas, staging, warehouse
+from flows.dq_result import DqResult, Validation
 from flows.entities import EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover, read_files
 from flows.incremental import Accounting, account, settle
@@ -38,7 +41,6 @@ from flows.tables import (
     BatchContext,
     loaded_stories,
 )
-from flows.validate import DqResult, Validation, blocking_failures
 from flows.warehouse import Manifest
 
 log = logging.getLogger("newswire")
@@ -323,6 +325,20 @@ def startup_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+def import_in_background(module: str) -> None:
+    """Import a slow library (GX: 5-10 s) on the spare core while the run reads and parses.
+
+    Not at start-up: importing it while Prefect's API server started slowed the start by 12 s
+    on this 2-core machine (one more process and the GIL shared), more than it saved.
+    """
+
+    def load() -> None:
+        with suppress(Exception):  # the validate stage imports it again and reports
+            importlib.import_module(module)
+
+    threading.Thread(target=load, name=f"import-{module}", daemon=True).start()
+
+
 class StageClock:
     """Seconds and rows per stage, recorded in ``run_stages``."""
 
@@ -417,6 +433,11 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 manifest = complete_manifest_task(settings, quote(manifest))
             collector = BatchCollector(manifest, context)
             collector.add_unchanged(plan.unchanged.num_rows)
+            # A run that reads no file has nothing to validate; one that does imports GX
+            # while it reads and parses.
+            read_any = bool(to_read)
+            if read_any:
+                import_in_background("great_expectations")
             reporter.finish(f"{len(sources):,} files, {len(to_read):,} new or changed")
         clock.rows["discover"] = len(sources)
         staged_chunks = 0
@@ -463,17 +484,22 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
         accounting = collector.accounting
-        with clock.stage("validate"):
-            reporter.stage("validate")
-            validation = validate_task(batch, accounting, settings.expectations_dir, date.today())
-            dq_results = validation.results
-            reporter.finish(f"{len(dq_results):,} expectations")
-        clock.rows["validate"] = len(dq_results)
-        if settings.write_report:
-            with clock.stage("data_docs"):
-                data_docs_task(quote(validation), settings.data_docs_dir, run_id)
-        validation.runner = None  # let the GX context and the batch's frames go
-        failures = blocking_failures(dq_results)
+        dq_results: list[DqResult] = []
+        if read_any:
+            with clock.stage("validate"):
+                reporter.stage("validate")
+                validation = validate_task(
+                    batch, accounting, settings.expectations_dir, date.today()
+                )
+                dq_results = validation.results
+                reporter.finish(f"{len(dq_results):,} expectations")
+            clock.rows["validate"] = len(dq_results)
+            if settings.write_report:
+                with clock.stage("data_docs"):
+                    data_docs_task(quote(validation), settings.data_docs_dir, run_id)
+            validation.runner = None  # let the GX context and the batch's frames go
+            del validation
+        failures = [result for result in dq_results if result.blocks_load]
         summary = RunSummary(
             run_id,
             "success",

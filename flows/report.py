@@ -52,6 +52,7 @@ QUERY_TABLES: dict[str, tuple[str, ...]] = {
     "recent_runs": ("pipeline_runs",),
     "stage_times": ("run_stages",),
     "dq_last_run": ("dq_results",),
+    "last_validated_run": ("pipeline_runs", "dq_results"),
     "dq_history": ("pipeline_runs", "dq_results"),
     "dq_failure_history": ("pipeline_runs", "dq_results"),
     "story_totals": ("articles",),
@@ -703,12 +704,23 @@ def section_failure_history(wh: Warehouse) -> str:
 
 
 def section_quality(wh: Warehouse, last: Row | None, history: list[Row] | None) -> str:
-    """The last run's expectations by table, its failures, and quality across recent runs."""
+    """The last validated run's expectations by table, its failures, and quality across recent
+    runs."""
     out = ['<section id="quality"><h2>Data quality</h2>']
-    results = wh.rows("dq_last_run", {"run_id": last["run_id"]}) if last else None
-    if not results:
+    validated_rows = wh.rows("last_validated_run")
+    validated = validated_rows[0] if validated_rows else None
+    results = wh.rows("dq_last_run", {"run_id": validated["run_id"]}) if validated else None
+    if not results or validated is None:
         out.append(note("No data-quality results for the last run yet."))
     else:
+        if last is not None and last["run_id"] != validated["run_id"]:
+            out.append(
+                note(
+                    f"The last run ({last['run_id']}) validated nothing: it read no new file, "
+                    "or it stopped before validation. These are the results of run "
+                    f"{validated['run_id']}, the last one that validated a batch."
+                )
+            )
         failed = [r for r in results if not r["success"]]
         errors = sum(1 for r in failed if r["severity"] == "error")
         summary = f"{len(results) - len(failed)} of {len(results)} expectations passed" + (

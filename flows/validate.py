@@ -18,7 +18,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -28,11 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from flows.dq_result import ERROR, SEVERITIES, DqResult, Validation
 from flows.schemas import STORY_VERSIONS
 
-ERROR = "error"
-WARNING = "warning"
-SEVERITIES = (ERROR, WARNING)
 _EARLIEST_DATE = datetime(1980, 1, 1)
 # GX's level of detail per result: counts, a sample of unexpected values, observed values.
 RESULT_FORMAT: Final = "BASIC"
@@ -42,18 +40,6 @@ PASSING_STATUS = "success"
 NO_ROWS = "no rows in this batch"
 # GX logs at INFO ('Created temporary directory ... for ephemeral docs site') on every run.
 NOISY_LOGGER = "great_expectations"
-
-
-@dataclass(frozen=True)
-class DqResult:
-    """One expectation's outcome on one frame."""
-
-    table_name: str
-    expectation: str
-    success: bool
-    unexpected_count: int | None
-    details: str | None
-    severity: str
 
 
 def load_suites(expectations_dir: Path) -> dict[str, dict[str, Any]]:
@@ -581,14 +567,6 @@ class SuiteRunner:
         return results
 
 
-@dataclass
-class Validation:
-    """A batch's results, with the runner that produced them (Data Docs render from it)."""
-
-    results: list[DqResult]
-    runner: SuiteRunner | None = None
-
-
 def validate_batch(
     tables: Mapping[str, pa.Table],
     accounting: Mapping[str, int],
@@ -672,4 +650,4 @@ def _plain(value: Any) -> str:
 
 def blocking_failures(results: list[DqResult]) -> list[DqResult]:
     """Error-level expectations that failed: any one of them stops the load."""
-    return [result for result in results if not result.success and result.severity == ERROR]
+    return [result for result in results if result.blocks_load]

@@ -82,7 +82,12 @@ def test_seed_run_loads_every_path_then_rerun_adds_nothing(
     assert runs[1] == ("success", 12, 0, 12, 0)
     for _, seen, new, skipped, rejected in runs:
         assert seen == new + skipped + rejected
-    assert query(warehouse, "select count(distinct run_id) from dq_results") == [(2,)]
+    # The rerun read no file, so it validated nothing; the report says so and shows the
+    # results of the run that did validate.
+    assert query(warehouse, "select count(distinct run_id) from dq_results") == [(1,)]
+    report = (warehouse / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "validated nothing" in report
+    assert f"results of run {first[0][0]}" in report
     parquet_rows = duckdb.sql(
         "select count(*) from read_parquet(?, hive_partitioning = true)",
         params=[str(warehouse / "parquet" / "articles" / "**" / "*.parquet")],

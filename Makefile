@@ -22,8 +22,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on our machines) Python would
+# otherwise compile Prefect, pandas and GX from source in every command: a command running an
+# empty Prefect flow took 20.3 s, with the bytecode written once at set-up 11.6 s.
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock Makefile
+	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
 setup: $(VENV)/.synced

@@ -13,10 +13,17 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from flows.operator import FORMATS
-from flows.runners import DEFAULT_DASK_WORKERS, RUNNERS
-from flows.serve import DEFAULT_CRON, DEPLOYMENT_NAME
-from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
+from flows.prefect_env import configure_prefect
+
+# Before any import below brings Prefect in: it reads its settings (home folder, the server's
+# start-up timeout) once, when imported; set later, a first run timed out after Prefect's
+# default 20 s while the ephemeral server migrated its database.
+configure_prefect()
+
+from flows.operator import FORMATS  # noqa: E402
+from flows.runners import DEFAULT_DASK_WORKERS, RUNNERS  # noqa: E402
+from flows.serve import DEFAULT_CRON, DEPLOYMENT_NAME  # noqa: E402
+from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings  # noqa: E402
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -646,8 +646,3 @@ def _plain(value: Any) -> str:
         with contextlib.suppress(TypeError, ValueError):
             value = item()
     return str(value)
-
-
-def blocking_failures(results: list[DqResult]) -> list[DqResult]:
-    """Error-level expectations that failed: any one of them stops the load."""
-    return [result for result in results if result.blocks_load]

@@ -66,11 +66,9 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
     """What ``newswire run`` does, plus a machine-readable summary line for the parent."""
     import resource
 
+    # The same set-up as ``newswire run``: importing flows.cli applies Prefect's defaults.
     from flows.cli import _quiet, print_summary
-    from flows.prefect_env import configure_prefect
 
-    # The same set-up as ``newswire run`` (flows.cli.command_run).
-    configure_prefect()
     _quiet()
     from flows.pipeline import RunSummary, newswire_run
 
@@ -105,10 +103,8 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
 
 def _child_noop() -> int:
     """An empty flow: Python, Prefect's imports and its ephemeral API server, nothing else."""
-    from flows.cli import _quiet
-    from flows.prefect_env import configure_prefect
+    from flows.cli import _quiet  # applies Prefect's defaults, as for a run
 
-    configure_prefect()
     _quiet()
     from prefect import flow
 

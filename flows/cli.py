@@ -283,9 +283,6 @@ def _hide_expected_failures(*expected: type[BaseException]) -> None:
 
 def command_run(arguments: argparse.Namespace) -> int:
     """Run the flow and turn its outcome into an exit code and a one-line reason."""
-    from flows.prefect_env import configure_prefect
-
-    configure_prefect()
     from flows import progress
     from flows.pipeline import DataQualityError, RunSummary, newswire_run
     from flows.run_lock import WarehouseBusyError

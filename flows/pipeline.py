@@ -307,7 +307,7 @@ def report_task(settings: Settings) -> Path:
 
 @contextmanager
 def startup_objects_frozen() -> Iterator[None]:
-    """Keep the cyclic GC off the objects that exist before the run (Prefect, GX, pandas).
+    """Keep the cyclic GC off the objects that exist before the run (Prefect's, mostly).
 
     Python's full collections walk every tracked object; parsing a chunk triggers several,
     and with the flow process's start-up objects in the walk, parsing took twice as long as

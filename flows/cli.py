@@ -18,6 +18,9 @@ from flows.prefect_env import configure_prefect
 # Before any import below brings Prefect in: it reads its settings (home folder, the server's
 # start-up timeout) once, when imported; set later, a first run timed out after Prefect's
 # default 20 s while the ephemeral server migrated its database.
+if sys.argv[1:2] == ["serve"]:
+    # Served runs log to the Prefect API, where the UI shows them: keep their INFO lines.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 configure_prefect()
 
 from flows.operator import FORMATS  # noqa: E402
@@ -363,11 +366,6 @@ def print_summary(summary: object, warehouse: Path) -> None:
 
 def command_serve(arguments: argparse.Namespace) -> int:
     """Register the scheduled deployment and serve its runs until interrupted."""
-    from flows.prefect_env import configure_prefect
-
-    # Served runs log to the Prefect API, where the UI shows them: keep their INFO lines.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    configure_prefect()
     from flows.serve import deployment_parameters, serve
 
     if not arguments.input.is_dir():

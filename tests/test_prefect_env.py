@@ -31,3 +31,26 @@ def test_importing_the_cli_applies_the_prefect_defaults() -> None:
         DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"],
         DEFAULTS["PREFECT_HOME"],
     ]
+
+
+def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
+    environment = {name: value for name, value in os.environ.items() if name not in DEFAULTS}
+    levels = []
+    for command in ("serve", "run"):
+        code = (
+            f"import sys; sys.argv = ['newswire', '{command}']\n"
+            "import flows.cli\n"
+            "from prefect.settings import PREFECT_LOGGING_LEVEL\n"
+            "print(PREFECT_LOGGING_LEVEL.value())\n"
+        )
+        shown = subprocess.run(
+            [sys.executable, "-c", code],
+            env=environment,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        levels.append(shown.stdout.strip())
+    assert levels == ["INFO", "WARNING"]

@@ -45,7 +45,7 @@ def test_small_benchmark_prints_every_figure(
 ) -> None:
     out = tmp_path / "bench"
     # Entities of one story in ten (scaled up in the figures): spaCy would take minutes here.
-    arguments = ["--count", "200", "--seed", "3", "--out", str(out)]
+    arguments = ["--count", "200", "--seed", "3", "--out", str(out), "--repeat", "2"]
     assert main([*arguments, "--entities", "sample", "--sample-every", "10"]) == 0
     printed = capsys.readouterr().out
     for figure in FIGURES:
@@ -56,3 +56,28 @@ def test_small_benchmark_prints_every_figure(
     assert results["rerun"]["result"]["accounting"]["files_new"] == 0
     assert results["increment"]["result"]["accounting"]["files_new"] == 2
     assert results["full"]["peak_tree_rss"] > 0
+    # The empty flow and the rerun ran twice each; the lower of the two is reported.
+    assert "median of 2 commands" in printed
+    assert len(results["rerun_walls"]) == len(results["prefect_noop_walls"]) == 2
+    assert results["rerun"]["wall_seconds"] == min(results["rerun_walls"])
+
+
+def test_a_child_reports_its_own_peak_not_its_parents(tmp_path: Path) -> None:
+    """Linux carries ``ru_maxrss`` over fork and exec; the benchmark's figure must not."""
+    import subprocess
+    import sys
+
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(range(0, len(ballast), 4096))  # touch every page
+    script = (
+        "import resource\n"
+        "from flows.benchmark import own_peak_rss\n"
+        "print(own_peak_rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    own, inherited = (int(value) for value in output.split())
+    assert inherited >= len(ballast)  # what the old figure said
+    assert own < 200 * 1024 * 1024
+    del ballast

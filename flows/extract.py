@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from flows.parse import TOO_LARGE, UNREADABLE, Rejection, decode
+from flows.schemas import DISCOVERED_FILES
 
 STORY_SUFFIX = ".txt"
 
@@ -44,14 +48,41 @@ class ReadFile:
 
 def discover(input_dir: Path) -> list[SourceFile]:
     """List every ``*.txt`` under the input root (recursively), sorted by relative path."""
+    return source_files(discover_table(input_dir), input_dir)
+
+
+def discover_table(input_dir: Path) -> pa.Table:
+    """The same listing as a ``DISCOVERED_FILES`` table: no Python object per file.
+
+    A run over 100,000 files joins this table with the manifest in DuckDB and makes objects
+    only for the files it reads, a chunk at a time; a list of ``SourceFile`` took 40 MB.
+    """
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder does not exist: {input_dir}")
-    found = list(_walk(str(input_dir), ""))
-    found.sort(key=lambda source: source.relative_path)
-    return found
+    paths: list[str] = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    _walk(str(input_dir), "", paths, sizes, mtimes)
+    table = pa.table([paths, sizes, mtimes], schema=DISCOVERED_FILES)
+    # Byte order of UTF-8 is code point order: the order ``sorted`` gives the same strings.
+    return table.take(pc.sort_indices(table, [("source_file", "ascending")]))
 
 
-def _walk(folder: str, prefix: str) -> Iterator[SourceFile]:
+def source_files(discovered: pa.Table, input_dir: Path) -> list[SourceFile]:
+    """``SourceFile`` objects for rows of a ``DISCOVERED_FILES`` table (a chunk to read)."""
+    root = os.path.join(str(input_dir), "")
+    return [
+        SourceFile(path, root + path, size, mtime)
+        for path, size, mtime in zip(
+            discovered.column("source_file").to_pylist(),
+            discovered.column("size_bytes").to_pylist(),
+            discovered.column("mtime_ns").to_pylist(),
+            strict=True,
+        )
+    ]
+
+
+def _walk(folder: str, prefix: str, paths: list[str], sizes: list[int], mtimes: list[int]) -> None:
     # Relative paths are built as strings: ``Path.relative_to`` per file cost most of the time
     # of a rerun over 100,000 unchanged files.
     with os.scandir(folder) as entries:
@@ -60,15 +91,12 @@ def _walk(folder: str, prefix: str) -> Iterator[SourceFile]:
             if name.startswith("."):
                 continue  # editors' swap files and hidden folders are not stories
             if entry.is_dir(follow_symlinks=True):
-                yield from _walk(entry.path, f"{prefix}{name}/")
+                _walk(entry.path, f"{prefix}{name}/", paths, sizes, mtimes)
             elif name.lower().endswith(STORY_SUFFIX) and entry.is_file():
                 stat = entry.stat()
-                yield SourceFile(
-                    relative_path=prefix + name,
-                    location=entry.path,
-                    size_bytes=stat.st_size,
-                    mtime_ns=stat.st_mtime_ns,
-                )
+                paths.append(prefix + name)
+                sizes.append(stat.st_size)
+                mtimes.append(stat.st_mtime_ns)
 
 
 def read_file(source: SourceFile, max_bytes: int) -> ReadFile:

@@ -181,6 +181,15 @@ STORY_VERSIONS = pa.schema(
     ]
 )
 
+# Not a warehouse table: every input file a run found, from a stat (nothing read yet).
+DISCOVERED_FILES = pa.schema(
+    [
+        pa.field("source_file", STRING, nullable=False),
+        pa.field("size_bytes", pa.int64(), nullable=False),
+        pa.field("mtime_ns", pa.int64(), nullable=False),
+    ]
+)
+
 # Not a warehouse table: files a rerun found unchanged (same size and mtime), so it only records
 # that it saw them (``source_files.last_seen_run``) without reading or re-validating them.
 UNCHANGED_FILES = pa.schema(

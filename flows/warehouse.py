@@ -22,7 +22,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows import faults
-from flows.extract import SourceFile
 from flows.schemas import ALL_TABLES, UNCHANGED_FILES, VERSION_CHANGES
 from flows.versions import (
     BOILERPLATE_LEDE_HEADLINES,
@@ -125,29 +124,23 @@ def publish_next(database: Path) -> None:
 class ReadPlan:
     """Which discovered files a run reads, and what the warehouse knows of them."""
 
-    to_read: list[SourceFile]
+    to_read: pa.Table  # DISCOVERED_FILES rows, in path order
     manifest: Manifest  # ``files`` holds the known paths among the files to read
     unchanged: pa.Table  # UNCHANGED_FILES rows: files seen again with the same size and mtime
 
 
-def plan_reads(
-    database: Path, sql_dir: Path, sources: Sequence[SourceFile], run_id: str
-) -> ReadPlan:
+def plan_reads(database: Path, sql_dir: Path, discovered: pa.Table, run_id: str) -> ReadPlan:
     """Split discovered files into unchanged ones and ones to read, in DuckDB.
 
     A rerun over 100,000 unchanged files used to build a Python object per manifest row and
-    per file (1.5 s); the join runs in DuckDB and only the files to read become objects.
+    per file (1.5 s); the join runs in DuckDB and only the known paths among the files to read
+    become objects.
     """
-    discovered = pa.table(
-        {
-            "position": pa.array(range(len(sources)), pa.int64()),
-            "source_file": [source.relative_path for source in sources],
-            "size_bytes": pa.array([source.size_bytes for source in sources], pa.int64()),
-            "mtime_ns": pa.array([source.mtime_ns for source in sources], pa.int64()),
-        }
+    positioned = discovered.append_column(
+        "position", pa.array(range(discovered.num_rows), pa.int64())
     )
     with connect_read_only(database) as connection:
-        connection.register("batch_discovered", discovered)
+        connection.register("batch_discovered", positioned)
         planned: pa.Table = connection.sql(
             read_sql(sql_dir, "queries/plan_reads.sql")
         ).to_arrow_table()
@@ -169,7 +162,7 @@ def plan_reads(
         for row in known
     }
     return ReadPlan(
-        to_read=[sources[position] for position in changed.column("position").to_pylist()],
+        to_read=discovered.take(changed.column("position")),
         manifest=Manifest(files, {}, frozenset(), {}),
         unchanged=pa.Table.from_arrays(
             [
@@ -182,9 +175,9 @@ def plan_reads(
     )
 
 
-def read_everything(sources: Sequence[SourceFile]) -> ReadPlan:
+def read_everything(discovered: pa.Table) -> ReadPlan:
     """The plan of a full refresh: every file is read, as into an empty warehouse."""
-    return ReadPlan(list(sources), empty_manifest(), UNCHANGED_FILES.empty_table())
+    return ReadPlan(discovered, empty_manifest(), UNCHANGED_FILES.empty_table())
 
 
 def read_manifest(database: Path, sql_dir: Path) -> Manifest:

@@ -340,6 +340,19 @@ def _nullable_integers(data_type: pa.DataType) -> Any:
     return None
 
 
+def run_frames(
+    run_tables: Mapping[str, pa.Table], rows: Mapping[str, int], accounting: Mapping[str, int]
+) -> dict[str, pd.DataFrame]:
+    """The frames of rows that span a whole run (``entities``, ``story_versions``) and of its
+    file accounting; ``rows`` counts the batch's rows per table."""
+    versions = run_tables.get("story_versions", STORY_VERSIONS.empty_table())
+    return {
+        **to_frames(run_tables),
+        "story_checks": story_checks(versions),
+        "run_accounting": run_accounting(rows, accounting),
+    }
+
+
 def batch_frames(
     tables: Mapping[str, pa.Table], accounting: Mapping[str, int]
 ) -> dict[str, pd.DataFrame]:

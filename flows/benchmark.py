@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flows import progress
 from flows.settings import PROJECT_ROOT, Settings
 
 DEFAULT_OUT = PROJECT_ROOT / "bench-output"
@@ -73,6 +74,8 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
     _quiet()
     from flows.pipeline import RunSummary, newswire_run
 
+    stage_memory = StageMemory()
+    progress.use(stage_memory)
     started = time.perf_counter()
     state = newswire_run(
         input_dir=input_dir,
@@ -87,6 +90,7 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
         print(f"newswire bench: run failed: {result}", file=sys.stderr)
         return 1
     print_summary(result, Path(warehouse_dir))
+    stage_peaks = stage_memory.stop()  # before the process's own peak, which must cover them
     summary = {
         **_process_times(_run_started(result.run_id)),
         "run_id": result.run_id,
@@ -96,10 +100,54 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
         "stage_seconds": result.stage_seconds,
         "flow_call_seconds": flow_call,
         "self_max_rss": own_peak_rss(),
+        "stage_peak_rss": stage_peaks,
         "children_max_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
     print(RESULT_PREFIX + json.dumps(summary), flush=True)
     return 0
+
+
+class StageMemory(progress.Progress):
+    """A silent progress reporter that samples this process's RSS, peak per flow stage.
+
+    The flow names its stages to the reporter, so the benchmark learns where the memory peaks
+    without timing hooks in the flow.
+    """
+
+    def __init__(self, interval: float = 0.02) -> None:
+        super().__init__()
+        self.current = "start"
+        self.peaks: dict[str, int] = {}
+        self._interval = interval
+        self._stopped = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._thread = threading.Thread(target=self._sample, name="stage-memory", daemon=True)
+        self._thread.start()
+
+    def stage(self, name: str, total: int | None = None, unit: str = "files") -> None:
+        """Peaks from now on count for stage ``name``."""
+        self._record()
+        self.current = name
+        super().stage(name, total, unit)
+
+    def stop(self) -> dict[str, int]:
+        """Stop sampling; the peak RSS in bytes of every stage seen, in order."""
+        self._stopped.set()
+        self._thread.join()
+        self._record()
+        return dict(self.peaks)
+
+    def _record(self) -> None:
+        try:
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                rss = int(statm.read().split()[1]) * self._page
+        except OSError:  # not Linux: no per-stage figure
+            return
+        self.peaks[self.current] = max(self.peaks.get(self.current, 0), rss)
+
+    def _sample(self) -> None:
+        while not self._stopped.wait(self._interval):
+            self._record()
 
 
 def own_peak_rss() -> int:
@@ -716,10 +764,13 @@ def render(result: BenchmarkResult) -> str:
             f"flow + spaCy workers + Prefect server; "
             f"{result.full.peak_tree_rss_without_prefect / MB:,.0f} MB without the server",
         ),
+        _line("full load, flow process alone", f"{result.full.peak_main_rss / MB:,.0f} MB"),
         _line(
-            "full load, flow process alone",
-            f"{result.full.peak_main_rss / MB:,.0f} MB",
-            f"largest child that ended: {result.full.peak_worker_rss / MB:,.0f} MB",
+            "  peak RSS by stage (MB)",
+            ", ".join(
+                f"{stage} {peak / MB:,.0f}"
+                for stage, peak in full.get("stage_peak_rss", {}).items()
+            ),
         ),
         _line("no-new-files rerun, process tree", f"{result.rerun.peak_tree_rss / MB:,.0f} MB"),
         "",

@@ -89,6 +89,12 @@ def configure(enabled: bool | None, stream: TextIO | None = None) -> Progress:
     return _current
 
 
+def use(reporter: Progress) -> None:
+    """Make ``reporter`` the one the flow writes to (the benchmark's, which watches memory)."""
+    global _current
+    _current = reporter
+
+
 def current() -> Progress:
     """The reporter the flow writes to (silent unless the command line configured one)."""
     return _current

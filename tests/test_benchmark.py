@@ -35,6 +35,7 @@ FIGURES = (
     "new files (1%)",
     "flow body",
     "full load, process tree",
+    "peak RSS by stage",
     "news.duckdb",
     "Parquet snapshot",
 )
@@ -56,6 +57,10 @@ def test_small_benchmark_prints_every_figure(
     assert results["rerun"]["result"]["accounting"]["files_new"] == 0
     assert results["increment"]["result"]["accounting"]["files_new"] == 2
     assert results["full"]["peak_tree_rss"] > 0
+    peaks = results["full"]["result"]["stage_peak_rss"]
+    assert {"discover", "parse", "validate", "load"} <= set(peaks), peaks
+    # Sampled, so at most the kernel's high-water mark (whose per-thread counters lag a little).
+    assert max(peaks.values()) <= results["full"]["peak_main_rss"] * 1.01
     # The empty flow and the rerun ran twice each; the lower of the two is reported.
     assert "median of 2 commands" in printed
     assert len(results["rerun_walls"]) == len(results["prefect_noop_walls"]) == 2

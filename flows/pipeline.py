@@ -27,7 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows import faults, parquet_store, progress, publish, schemas, staging, warehouse
+from flows import faults, memory, parquet_store, progress, publish, schemas, staging, warehouse
 from flows.dq_result import DqResult, Validation
 from flows.entities import EntityMention, StoryText
 from flows.extract import ReadFile, SourceFile, discover_table, read_files, source_files
@@ -35,7 +35,7 @@ from flows.incremental import Accounting, account, settle
 from flows.parse import ParsedStory, Rejection, parse_story
 from flows.retry import RETRY_DELAYS, describe_failure, retry_transient
 from flows.run_lock import run_lock
-from flows.runners import DEFAULT_DASK_WORKERS, ChunkRunner, extract_entities
+from flows.runners import DEFAULT_DASK_WORKERS, ChunkRunner, Results, extract_entities
 from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, EXPECTATIONS_DIR, Settings
 from flows.staging import CHUNK_TABLES, BatchCollector, StagedBatch, chunked
 from flows.tables import (
@@ -129,19 +129,19 @@ def complete_manifest_task(settings: Settings, manifest: Manifest) -> Manifest:
 
 
 @task(name="read-hash", **TASK_OPTIONS)  # type: ignore[call-overload]
-def read_task(sources: Sequence[SourceFile], max_bytes: int) -> list[ReadFile]:
+def read_task(sources: Sequence[SourceFile], max_bytes: int) -> Results[ReadFile]:
     """Read and hash the files that are new or changed."""
     read = read_files(sources, max_bytes)
     faults.reached("read_hash")
-    return read
+    return Results(read)
 
 
 @task(name="parse", **TASK_OPTIONS)  # type: ignore[call-overload]
-def parse_task(read: Sequence[ReadFile]) -> list[ParsedStory | Rejection | None]:
+def parse_task(read: Sequence[ReadFile]) -> Results[ParsedStory | Rejection | None]:
     """Parse every readable file; unreadable ones stay None (their rejection is on the read)."""
     parsed = [parse_story(item.text) if item.text is not None else None for item in read]
     faults.reached("parse")
-    return parsed
+    return Results(parsed)
 
 
 def sampled(article_id: str, every: int) -> bool:
@@ -152,14 +152,14 @@ def sampled(article_id: str, every: int) -> bool:
 @task(name="entities", **TASK_OPTIONS)  # type: ignore[call-overload]
 def entities_task(
     stories: Sequence[ParsedStory], processes: int, sample_every: int = 1
-) -> list[list[EntityMention]]:
+) -> Results[list[EntityMention]]:
     """Find the entities of the new stories' story paragraphs.
 
     ``sample_every`` > 1 is for benchmarks only: entities of one story in that many, so a run
     over 100,000 stories measures every other stage in minutes instead of hours.
     """
     if not stories:
-        return []
+        return Results([])
     # Numbered paragraphs only, so first_paragraph_no is the paragraph_no update notes use.
     texts = [
         StoryText(s.article_id, s.headline, tuple(text for _, text in s.numbered_paragraphs))
@@ -169,9 +169,9 @@ def entities_task(
     workers = processes if len(texts) >= PARALLEL_ENTITY_THRESHOLD else 1
     faults.reached("entities")
     if not texts:
-        return [[] for _ in stories]
+        return Results([[] for _ in stories])
     found = dict(zip((text.key for text in texts), extract_entities(texts, workers), strict=True))
-    return [found.get(s.article_id, []) for s in stories]
+    return Results([found.get(s.article_id, []) for s in stories])
 
 
 @task(name="stage-parquet", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -451,7 +451,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             chunk = source_files(to_read.slice(start, settings.chunk_files), settings.input_dir)
             with clock.stage("read_hash"):
                 reporter.stage("read_hash", len(chunk))
-                read = read_task(quote(chunk), settings.max_file_bytes)
+                read = read_task(quote(chunk), settings.max_file_bytes).items
                 reporter.finish()
             clock.add_rows("read_hash", len(read))
             with clock.stage("parse"):
@@ -487,6 +487,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             # free them before validation and the load add theirs.
             collector.release()
             del plan, to_read, manifest
+            memory.give_back()
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
         accounting = collector.accounting
@@ -505,6 +506,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                     data_docs_task(quote(validation), settings.data_docs_dir, run_id)
             validation.runner = None  # let the GX context and the batch's frames go
             del validation
+            memory.give_back()
         failures = [result for result in dq_results if result.blocks_load]
         summary = RunSummary(
             run_id,

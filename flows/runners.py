@@ -15,8 +15,9 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from prefect.utilities.annotations import quote
 
@@ -36,6 +37,19 @@ DASK_MAX_CHUNK_ITEMS = 2_000
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Results(Generic[R]):
+    """A task's list of results as one object, which is what tasks over many files return.
+
+    Prefect links every element of a list a task returns to that task's state, in a map kept
+    until the flow run ends: 29,000 entries for a run over 10,000 files, and at 100,000 files
+    60 MB that grew with the batch. An object holding the list is one entry.
+    """
+
+    items: list[R]
+
 
 _extractor: EntityExtractor | None = None
 _extractor_lock = threading.Lock()
@@ -159,7 +173,7 @@ class ChunkRunner:
     def map(
         self,
         stage: str,
-        task: Callable[..., list[R]],
+        task: Callable[..., Results[R]],
         items: Sequence[T],
         **parameters: Any,
     ) -> list[R]:
@@ -182,12 +196,12 @@ class ChunkRunner:
                 for piece in pieces
             ]
             for piece, future in zip(pieces, futures, strict=True):
-                results.extend(future.result())
+                results.extend(future.result().items)
                 reporter.advance(len(piece))
         else:
             for piece in pieces:
                 # quote: Prefect would walk every story of the piece looking for futures.
-                results.extend(task(quote(piece), **parameters))
+                results.extend(task(quote(piece), **parameters).items)
                 reporter.advance(len(piece))
         return results
 

@@ -569,7 +569,7 @@ def test_entities_are_numbered_like_update_notes() -> None:
         "Analysts Weigh In\n\n"
         "Shares rose 3% in Helsinki, and Angela Merkel praised the plant in Berlin."
     )
-    (mentions,) = entities_task.fn([story], 1)
+    (mentions,) = entities_task.fn([story], 1).items
     numbered = dict(story.numbered_paragraphs)
     assert numbered[3].startswith("Shares rose")
     later = [m for m in mentions if m.first_paragraph_no == 3]

@@ -230,6 +230,9 @@ def validate_task(
     # Only the columns the suites and derived frames read: story text is most of a batch.
     columns = {name: runner.columns_to_read(name, schema) for name, schema in CHUNK_TABLES.items()}
     for indexes in chunked(range(batch.chunk_count()), VALIDATE_CHUNKS):
+        # GX leaves reference cycles that hold the previous part's frames until the cyclic GC
+        # runs: without a collection here, groups piled up (RSS 820 -> 1,017 MB at 100,000).
+        memory.give_back()
         tables = {**batch.read_chunks(indexes, columns), **entity_ids}
         frames = validate.batch_frames(tables, counts)
         parts.append(runner.validate(frames, parameters, per_group, continuing=True))

@@ -869,6 +869,9 @@ def command_bench(arguments: argparse.Namespace) -> int:
     if arguments.corpus is not None and not arguments.corpus.is_dir():
         print(f"newswire bench: corpus folder does not exist: {arguments.corpus}", file=sys.stderr)
         return 1
+    if arguments.repeat < 1:
+        print("newswire bench: --repeat must be at least 1", file=sys.stderr)
+        return 1
     result = run_benchmark(arguments)
     print(render(result))
     return 0

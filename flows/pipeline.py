@@ -219,8 +219,8 @@ def validate_task(
     counts = accounting.as_dict()
     parameters = validate.validation_parameters(today)
     run_tables = {name: batch.read_run_table(name) for name in ("entities", "story_versions")}
-    # Rows that span the run are validated once, on their own: built again with every group
-    # of chunks, their frames added to each group's memory (70 MB at 100,000 stories).
+    # Rows that span the run are validated once, on their own: their frames used to be built
+    # again with every group of chunks, and added to each group's memory.
     frames = validate.run_frames(run_tables, batch.row_counts(), counts)
     parts = [runner.validate(frames, parameters, [n for n in runner.specs if n in RUN_FRAMES])]
     # The groups need only the entity ids, which their mentions must name.

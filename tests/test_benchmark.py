@@ -86,3 +86,9 @@ def test_a_child_reports_its_own_peak_not_its_parents(tmp_path: Path) -> None:
     assert inherited >= len(ballast)  # what the old figure said
     assert own < 200 * 1024 * 1024
     del ballast
+
+
+def test_repeat_must_be_at_least_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--count", "10", "--out", str(tmp_path / "bench"), "--repeat", "0"]) == 1
+    assert "--repeat must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "bench").exists()  # refused before anything ran

@@ -16,25 +16,28 @@ SHOW = (
 )
 
 
-def test_importing_the_cli_applies_the_prefect_defaults() -> None:
+def fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter whose environment sets none of the defaults."""
     environment = {name: value for name, value in os.environ.items() if name not in DEFAULTS}
-    shown = subprocess.run(
-        [sys.executable, "-c", SHOW],
+    return subprocess.run(
+        [sys.executable, "-c", code],
         env=environment,
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
-    ).stdout.split()
-    assert shown == [
+    ).stdout
+
+
+def test_importing_the_cli_applies_the_prefect_defaults() -> None:
+    assert fresh_python(SHOW).split() == [
         DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"],
         DEFAULTS["PREFECT_HOME"],
     ]
 
 
 def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
-    environment = {name: value for name, value in os.environ.items() if name not in DEFAULTS}
     levels = []
     for command in ("serve", "run"):
         code = (
@@ -43,14 +46,5 @@ def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
             "from prefect.settings import PREFECT_LOGGING_LEVEL\n"
             "print(PREFECT_LOGGING_LEVEL.value())\n"
         )
-        shown = subprocess.run(
-            [sys.executable, "-c", code],
-            env=environment,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-        levels.append(shown.stdout.strip())
+        levels.append(fresh_python(code).strip())
     assert levels == ["INFO", "WARNING"]

@@ -63,9 +63,27 @@ def discover_table(input_dir: Path) -> pa.Table:
     sizes: list[int] = []
     mtimes: list[int] = []
     _walk(str(input_dir), "", paths, sizes, mtimes)
-    table = pa.table([paths, sizes, mtimes], schema=DISCOVERED_FILES)
+    try:
+        table = pa.table([paths, sizes, mtimes], schema=DISCOVERED_FILES)
+    except UnicodeEncodeError:
+        raise ValueError(_undecodable_names_message(input_dir, paths)) from None
     # Byte order of UTF-8 is code point order: the order ``sorted`` gives the same strings.
     return table.take(pc.sort_indices(table, [("source_file", "ascending")]))
+
+
+def _undecodable_names_message(input_dir: Path, paths: Iterable[str]) -> str:
+    """Which file names the warehouse cannot record (its paths are UTF-8 text)."""
+    bad = []
+    for path in paths:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    shown = ", ".join(repr(name) for name in bad[:5]) + (" ..." if len(bad) > 5 else "")
+    return (
+        f"{len(bad)} file name(s) under {input_dir} are not valid UTF-8 and cannot be recorded "
+        f"as source_file: {shown}; rename them (e.g. with convmv) and run again"
+    )
 
 
 def source_files(discovered: pa.Table, input_dir: Path) -> list[SourceFile]:

@@ -54,3 +54,10 @@ def test_discover_of_a_missing_folder_says_so(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     with pytest.raises(FileNotFoundError, match="nowhere"):
         discover_table(missing)
+
+
+def test_a_file_name_that_is_not_utf8_is_named_in_a_clear_error(tmp_path: Path) -> None:
+    write(tmp_path, "fine.txt")
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"1 file name\(s\) .* not valid UTF-8.*caf\\\\xe9\.txt"):
+        discover_table(tmp_path)

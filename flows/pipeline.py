@@ -490,7 +490,8 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             # free them before validation and the load add theirs.
             collector.release()
             del plan, to_read, manifest
-            memory.give_back()
+            if read_any:  # a run that read nothing freed nothing worth 0.2 s of collection
+                memory.give_back()
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
         accounting = collector.accounting

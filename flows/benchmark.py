@@ -372,7 +372,7 @@ class Floors:
 def _story_files(input_dir: Path) -> list[str]:
     from flows.extract import discover
 
-    return [source.location for source in discover(input_dir)]
+    return [source.location for source in discover(input_dir) if not source.undecodable_name]
 
 
 def measure_io(paths: Sequence[str]) -> tuple[float, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows.parse import TOO_LARGE, UNREADABLE, Rejection, decode
+from flows.parse import BAD_NAME, TOO_LARGE, UNREADABLE, Rejection, decode
 from flows.schemas import DISCOVERED_FILES
 
 STORY_SUFFIX = ".txt"
@@ -29,6 +29,9 @@ class SourceFile:
     location: str  # where to open it; a string, as a ``Path`` per file is slow to build
     size_bytes: int
     mtime_ns: int
+    # Its name is not UTF-8: ``relative_path`` is ``printable_path`` of it, and the file is
+    # rejected without being opened (``location`` does not name it).
+    undecodable_name: bool = False
 
     @property
     def path(self) -> Path:
@@ -63,38 +66,44 @@ def discover_table(input_dir: Path) -> pa.Table:
     sizes: list[int] = []
     mtimes: list[int] = []
     _walk(str(input_dir), "", paths, sizes, mtimes)
+    undecodable = pa.repeat(pa.scalar(False), len(paths))
     try:
-        table = pa.table([paths, sizes, mtimes], schema=DISCOVERED_FILES)
-    except UnicodeEncodeError:
-        raise ValueError(_undecodable_names_message(input_dir, paths)) from None
+        table = pa.table([paths, sizes, mtimes, undecodable], schema=DISCOVERED_FILES)
+    except UnicodeEncodeError:  # a name in another encoding than UTF-8: rare, so checked late
+        flags = [not _is_utf8(path) for path in paths]
+        paths = [printable_path(path) for path in paths]
+        table = pa.table([paths, sizes, mtimes, flags], schema=DISCOVERED_FILES)
     # Byte order of UTF-8 is code point order: the order ``sorted`` gives the same strings.
     return table.take(pc.sort_indices(table, [("source_file", "ascending")]))
 
 
-def _undecodable_names_message(input_dir: Path, paths: Iterable[str]) -> str:
-    """Which file names the warehouse cannot record (its paths are UTF-8 text)."""
-    bad = []
-    for path in paths:
-        try:
-            path.encode("utf-8")
-        except UnicodeEncodeError:
-            bad.append(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
-    shown = ", ".join(repr(name) for name in bad[:5]) + (" ..." if len(bad) > 5 else "")
-    return (
-        f"{len(bad)} file name(s) under {input_dir} are not valid UTF-8 and cannot be recorded "
-        f"as source_file: {shown}; rename them (e.g. with convmv) and run again"
-    )
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_path(path: str) -> str:
+    """A path as UTF-8 text: bytes of a name that are not UTF-8 as ``\\xe9`` escapes.
+
+    ``os.scandir`` gives such bytes as lone surrogates, which no text column can hold. The file
+    is recorded under this name and rejected (``bad_name``), so it is not lost and not read.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def source_files(discovered: pa.Table, input_dir: Path) -> list[SourceFile]:
     """``SourceFile`` objects for rows of a ``DISCOVERED_FILES`` table (a chunk to read)."""
     root = os.path.join(str(input_dir), "")
     return [
-        SourceFile(path, root + path, size, mtime)
-        for path, size, mtime in zip(
+        SourceFile(path, root + path, size, mtime, undecodable)
+        for path, size, mtime, undecodable in zip(
             discovered.column("source_file").to_pylist(),
             discovered.column("size_bytes").to_pylist(),
             discovered.column("mtime_ns").to_pylist(),
+            discovered.column("undecodable_name").to_pylist(),
             strict=True,
         )
     ]
@@ -119,6 +128,17 @@ def _walk(folder: str, prefix: str, paths: list[str], sizes: list[int], mtimes: 
 
 def read_file(source: SourceFile, max_bytes: int) -> ReadFile:
     """Read, hash and decode one file; every failure becomes a rejection with a reason."""
+    if source.undecodable_name:
+        return ReadFile(
+            source,
+            None,
+            None,
+            Rejection(
+                BAD_NAME,
+                "the file name is not valid UTF-8 (shown with \\x escapes); "
+                "rename it to load the story",
+            ),
+        )
     if source.size_bytes > max_bytes:
         return ReadFile(
             source,

@@ -30,7 +30,10 @@ BAD_DATE = "bad_date"
 NO_BODY = "no_body"
 TOO_LARGE = "too_large"
 UNREADABLE = "unreadable"
-REJECTION_CODES = frozenset({EMPTY, NOT_UTF8, NO_HEADER, BAD_DATE, NO_BODY, TOO_LARGE, UNREADABLE})
+BAD_NAME = "bad_name"  # the file's name is not UTF-8 (it is recorded with escapes)
+REJECTION_CODES = frozenset(
+    {EMPTY, NOT_UTF8, NO_HEADER, BAD_DATE, NO_BODY, TOO_LARGE, UNREADABLE, BAD_NAME}
+)
 
 STORY = "story"
 RELATED_LINK = "related_link"

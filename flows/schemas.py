@@ -187,6 +187,8 @@ DISCOVERED_FILES = pa.schema(
         pa.field("source_file", STRING, nullable=False),
         pa.field("size_bytes", pa.int64(), nullable=False),
         pa.field("mtime_ns", pa.int64(), nullable=False),
+        # Its name is not UTF-8: source_file holds it with \x escapes; it is rejected unread.
+        pa.field("undecodable_name", pa.bool_(), nullable=False),
     ]
 )
 
@@ -239,6 +241,7 @@ REJECT_REASONS = (
     "no_body",
     "too_large",
     "unreadable",
+    "bad_name",
 )
 FILE_STATUSES = ("loaded", "duplicate", "rejected")
 RUN_STATUSES = ("success", "failed_validation", "failed")

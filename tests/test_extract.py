@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.extract import discover, discover_table, source_files
+from flows.extract import discover, discover_table, read_file, source_files
+from flows.parse import BAD_NAME
 from flows.schemas import DISCOVERED_FILES
 
 
@@ -56,8 +57,21 @@ def test_discover_of_a_missing_folder_says_so(tmp_path: Path) -> None:
         discover_table(missing)
 
 
-def test_a_file_name_that_is_not_utf8_is_named_in_a_clear_error(tmp_path: Path) -> None:
+def test_a_file_name_that_is_not_utf8_is_recorded_escaped_and_rejected(tmp_path: Path) -> None:
     write(tmp_path, "fine.txt")
-    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text("x", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"1 file name\(s\) .* not valid UTF-8.*caf\\\\xe9\.txt"):
-        discover_table(tmp_path)
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_bytes(b" date 2024-01-02 A story\n\nText.\n")
+    table = discover_table(tmp_path)
+    rows = sorted(
+        zip(
+            table.column("source_file").to_pylist(),
+            table.column("undecodable_name").to_pylist(),
+            strict=True,
+        )
+    )
+    assert rows == [("caf\\xe9.txt", True), ("fine.txt", False)]
+    bad, fine = (s for s in sorted(source_files(table, tmp_path), key=lambda s: s.relative_path))
+    rejected = read_file(bad, 1 << 20)
+    assert rejected.rejection is not None and rejected.rejection.reason == BAD_NAME
+    assert "rename it" in rejected.rejection.detail
+    assert rejected.text is None and rejected.content_sha256 is None
+    assert read_file(fine, 1 << 20).rejection is None

@@ -134,3 +134,31 @@ def test_full_refresh_rebuilds_the_same_tables(seed_input: Path, tmp_path: Path)
         "select name, stories from entity_mentions_daily where name = 'Xi Jinping'",
     )
     assert xi == [("Xi Jinping", 1)]
+
+
+def test_a_file_named_in_another_encoding_is_rejected_and_the_rest_loads(
+    seed_input: Path, tmp_path: Path
+) -> None:
+    """A name that is not UTF-8 cannot be a source_file as it is: recorded escaped, rejected."""
+    import os
+
+    warehouse = tmp_path / "warehouse"
+    story = (seed_input / "040_heliax-orders.txt").read_bytes()
+    (seed_input / os.fsdecode(b"r\xe9sum\xe9.txt")).write_bytes(story)
+    run(seed_input, warehouse)
+    statuses = dict(query(warehouse, "select status, count(*) from source_files group by all"))
+    assert statuses == {"loaded": 8, "duplicate": 1, "rejected": 4}
+    (row,) = query(
+        warehouse, "select source_file, reason from rejected_files where reason = ?", "bad_name"
+    )
+    assert row[0] == "r\\xe9sum\\xe9.txt"
+    assert query(warehouse, "select files_seen, files_rejected from pipeline_runs") == [(13, 4)]
+
+    run(seed_input, warehouse)  # seen again unchanged: not read, not rejected twice
+    last = query(
+        warehouse,
+        "select files_new, files_skipped, files_rejected from pipeline_runs "
+        "order by started_at desc limit 1",
+    )
+    assert last == [(0, 13, 0)]
+    assert query(warehouse, "select count(*) from rejected_files") == [(4,)]

@@ -66,8 +66,6 @@ MB = 1024 * 1024
 
 def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectations: str) -> int:
     """What ``newswire run`` does, plus a machine-readable summary line for the parent."""
-    import resource
-
     # The same set-up as ``newswire run``: importing flows.cli applies Prefect's defaults.
     from flows.cli import _quiet, print_summary
 
@@ -101,7 +99,6 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
         "flow_call_seconds": flow_call,
         "self_max_rss": own_peak_rss(),
         "stage_peak_rss": stage_peaks,
-        "children_max_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
     print(RESULT_PREFIX + json.dumps(summary), flush=True)
     return 0
@@ -216,8 +213,7 @@ class ProcessRun:
     result: dict[str, Any] = field(default_factory=dict)
     peak_tree_rss: int = 0  # sum over the process tree, sampled
     peak_tree_rss_without_prefect: int = 0  # the same without Prefect's API server
-    peak_main_rss: int = 0  # the command's own process, from the kernel (ru_maxrss)
-    peak_worker_rss: int = 0  # largest child that ended (spaCy workers), from the kernel
+    peak_main_rss: int = 0  # the command's own process, from the kernel (VmHWM)
 
 
 def _is_prefect_server(command_line: Sequence[str]) -> bool:
@@ -296,7 +292,6 @@ def run_child(arguments: Sequence[str], log_path: Path) -> ProcessRun:
         peak_tree_rss=sampler.peak,
         peak_tree_rss_without_prefect=sampler.peak_without_prefect,
         peak_main_rss=int(result.get("self_max_rss", 0)),
-        peak_worker_rss=int(result.get("children_max_rss", 0)),
     )
 
 

@@ -21,8 +21,10 @@ from functools import cached_property
 from typing import NamedTuple
 
 from flows.notes import UNBRACKETED_OPENERS, UpdateNote, parse_update_note
+from flows.schemas import REJECT_REASONS
 
-# Stable rejection codes; the `rejected_files.reason` column only holds these.
+# Stable rejection codes; the `rejected_files.reason` column only holds these
+# (``schemas.REJECT_REASONS`` lists them for the schema and the suites).
 EMPTY = "empty"
 NOT_UTF8 = "not_utf8"
 NO_HEADER = "no_header"
@@ -31,9 +33,7 @@ NO_BODY = "no_body"
 TOO_LARGE = "too_large"
 UNREADABLE = "unreadable"
 BAD_NAME = "bad_name"  # the file's name is not UTF-8 (it is recorded with escapes)
-REJECTION_CODES = frozenset(
-    {EMPTY, NOT_UTF8, NO_HEADER, BAD_DATE, NO_BODY, TOO_LARGE, UNREADABLE, BAD_NAME}
-)
+REJECTION_CODES = frozenset(REJECT_REASONS)
 
 STORY = "story"
 RELATED_LINK = "related_link"

@@ -210,3 +210,11 @@ def test_word_count_equals_the_backtracking_pattern(text: str) -> None:
     """The possessive word pattern finds exactly the words of the plain one."""
     plain = re.compile(r"\w+(?:[’'.\-]\w+)*")
     assert count_words(text) == len(plain.findall(text))
+
+
+def test_every_rejection_code_is_one_the_warehouse_accepts() -> None:
+    from flows import parse
+
+    codes = {parse.EMPTY, parse.NOT_UTF8, parse.NO_HEADER, parse.BAD_DATE, parse.NO_BODY}
+    codes |= {parse.TOO_LARGE, parse.UNREADABLE, parse.BAD_NAME}
+    assert codes == REJECTION_CODES

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,27 @@ SNAPSHOTS = ".parquet-snapshots"
 KEEP_SNAPSHOTS = 2
 LINK = "parquet"
 TEMPORARY_LINK = ".parquet.link"
+# The one partitioned table whose existing rows a load changes: an earlier version of a story
+# gets a new version / is_latest (``sql/load/02_article_versions.sql``). The other partitioned
+# tables only gain the rows of new articles.
+UPDATED_IN_PLACE = "articles"
+
+
+@dataclass(frozen=True)
+class ChangedMonths:
+    """The publication months (partitions) of the Parquet store where a load changed rows.
+
+    An export rewrites only these partitions of a changed table and hard-links the others
+    from the previous snapshot: a daily increment touches a month or two, and rewriting every
+    article and paragraph of the archive took 12 s at 100,000 stories.
+    """
+
+    new_rows: frozenset[str]  # months of the batch's new articles
+    renumbered: frozenset[str]  # months of earlier versions the batch renumbered
+
+    def of(self, table: str) -> frozenset[str]:
+        """The months of ``table`` whose rows changed."""
+        return self.new_rows | self.renumbered if table == UPDATED_IN_PLACE else self.new_rows
 
 
 def write_table_atomic(table: pa.Table, path: Path) -> None:
@@ -53,6 +75,7 @@ def export_snapshot(
     marker: Mapping[str, Any] | None = None,
     reuse_from: Path | None = None,
     unchanged: Collection[str] = frozenset(),
+    changed_months: ChangedMonths | None = None,
 ) -> Path:
     """Export every table from the loaded warehouse into a new snapshot folder.
 
@@ -62,6 +85,8 @@ def export_snapshot(
     Tables in ``unchanged`` are hard-linked from the snapshot ``reuse_from`` instead: a rerun
     that adds nothing would otherwise rewrite every article and paragraph (seconds at 100,000
     stories). Parquet files are never modified after they are written, so sharing is safe.
+    With ``changed_months``, a partitioned table is rewritten only in those months and its
+    other partitions are linked from ``reuse_from`` too.
     """
     snapshot = warehouse_dir / SNAPSHOTS / run_id
     if snapshot.exists():
@@ -81,11 +106,14 @@ def export_snapshot(
         relation = connection.sql(path.read_text(encoding="utf-8"))
         target = building / table
         building.mkdir(parents=True, exist_ok=True)
-        if PARTITION_COLUMN in relation.columns:
-            relation.write_parquet(str(target), partition_by=[PARTITION_COLUMN])
-        else:
+        previous = reuse_from / table if reuse_from is not None else None
+        if PARTITION_COLUMN not in relation.columns:
             target.mkdir()
             relation.write_parquet(str(target / "part-0.parquet"))
+        elif changed_months is not None and previous is not None and previous.is_dir():
+            _export_changed_months(connection, relation, previous, target, changed_months.of(table))
+        else:
+            relation.write_parquet(str(target), partition_by=[PARTITION_COLUMN])
     building.mkdir(parents=True, exist_ok=True)
     for name, value in (marker or {}).items():
         (building / name).write_text(json.dumps(value), encoding="utf-8")
@@ -93,6 +121,44 @@ def export_snapshot(
     os.replace(building, snapshot)
     fsync_directory(snapshot.parent)
     return snapshot
+
+
+def _export_changed_months(
+    connection: duckdb.DuckDBPyConnection,
+    relation: duckdb.DuckDBPyRelation,
+    previous: Path,
+    target: Path,
+    months: Collection[str],
+) -> None:
+    """Write a partitioned table's ``months`` and hard-link its other partitions from
+    ``previous``, the same table in the snapshot this export starts from."""
+    prefix = f"{PARTITION_COLUMN}="
+    kept = [
+        folder
+        for folder in sorted(previous.iterdir())
+        if folder.name.startswith(prefix) and folder.name[len(prefix) :] not in months
+    ]
+    if not kept:  # every partition changed: no filter needed
+        relation.write_parquet(str(target), partition_by=[PARTITION_COLUMN])
+        return
+    target.mkdir()
+    for folder in kept:
+        shutil.copytree(folder, target / folder.name, copy_function=os.link)
+    if not months:
+        return
+    # DuckDB writes partitions only into an empty folder: the changed months go to a side
+    # folder first, then move in beside the linked ones.
+    written = target.with_name(f".{target.name}.months")
+    connection.register("export_months", pa.table({"month": sorted(months)}))
+    try:
+        relation.filter(f"{PARTITION_COLUMN} in (select month from export_months)").write_parquet(
+            str(written), partition_by=[PARTITION_COLUMN]
+        )
+    finally:
+        connection.unregister("export_months")
+    for folder in written.iterdir():
+        os.replace(folder, target / folder.name)
+    written.rmdir()
 
 
 def published_snapshot(warehouse_dir: Path) -> Path | None:

@@ -258,18 +258,23 @@ def load_task(
     settings: Settings,
     batch: StagedBatch | None,
     run_tables: dict[str, pa.Table],
-) -> None:
+) -> parquet_store.ChangedMonths | None:
     """Load the batch (if any) and the run's records into the copy in one transaction.
 
     A retry after the commit finds the run's row already there and loads nothing twice. The
     records include the seconds the batch's load statements took, so the report's time per
     stage shows the load too (the commit and the swap that follow are not in them).
+    Returns the Parquet partitions the load changed (None when not known: the export then
+    rewrites whole tables).
     """
     staged = warehouse.next_path(settings.database_path)
     run_id = run_tables["pipeline_runs"].column("run_id")[0].as_py()
+    changed: parquet_store.ChangedMonths | None = parquet_store.ChangedMonths(
+        frozenset(), frozenset()
+    )
     with warehouse.transaction(staged) as connection:
         if warehouse.run_recorded(connection, settings.sql_dir, run_id):
-            return
+            return None
         started = time.perf_counter()
         if batch is not None:
             if settings.full_refresh:
@@ -278,6 +283,11 @@ def load_task(
                 )
             with warehouse.parquet_views(connection, batch.files_by_table()):
                 warehouse.run_sql_folder(connection, settings.sql_dir / "load", {})
+                # A full refresh replaced every table: nothing of the old snapshot is reused.
+                if settings.full_refresh:
+                    changed = None
+                else:
+                    changed = warehouse.changed_months(connection, settings.sql_dir)
         load_stage = {
             "run_id": run_id,
             "stage": "load",
@@ -294,16 +304,22 @@ def load_task(
             connection, settings.sql_dir / "record", {**run_tables, "run_stages": stages}
         )
         faults.reached("load")
+    return changed
 
 
 @task(name="publish", **TASK_OPTIONS)  # type: ignore[call-overload]
-def publish_task(settings: Settings, run_id: str, unchanged_tables: frozenset[str]) -> None:
+def publish_task(
+    settings: Settings,
+    run_id: str,
+    unchanged_tables: frozenset[str],
+    changed_months: parquet_store.ChangedMonths | None,
+) -> None:
     """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in.
 
-    Tables this run left unchanged are hard-linked from the published snapshot (see
-    ``publish.publish``).
+    Tables this run left unchanged, and the months it left unchanged of the others, are
+    hard-linked from the published snapshot (see ``publish.publish``).
     """
-    publish.publish(settings, run_id, unchanged_tables)
+    publish.publish(settings, run_id, unchanged_tables, changed_months)
 
 
 @task(name="report", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -534,13 +550,13 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
         with clock.stage("load"):
             reporter.stage("load")
             records = run_records(settings, summary, started_at, dq_results, clock)
-            load_task(settings, None if failures else batch, records)
+            changed_months = load_task(settings, None if failures else batch, records)
             unchanged_tables = (
                 frozenset(schemas.BATCH_TABLES)
                 if failures
                 else staging.unchanged_tables(collector, run_rows, settings.full_refresh)
             )
-            publish_task(settings, run_id, unchanged_tables)
+            publish_task(settings, run_id, unchanged_tables, changed_months)
             reporter.finish(f"{summary.articles_loaded:,} articles published")
         if not failures:
             shutil.rmtree(batch.folder, ignore_errors=True)
@@ -577,8 +593,9 @@ def record_failed_run(
                 settings.sql_dir / "record",
                 run_records(settings, summary, started_at, [], clock),
             )
-        # Parquet too, so its pipeline_runs says the same as the DuckDB file.
-        publish.publish(settings, f"{run_id}-failed")
+        # Parquet too, so its pipeline_runs says the same as the DuckDB file; the batch tables
+        # are as published (linked, not exported again).
+        publish.publish(settings, f"{run_id}-failed", frozenset(schemas.BATCH_TABLES))
     except Exception:  # the original error matters more than this one
         log.exception("could not record the failed run %s", run_id)
         warehouse.discard_next(settings.database_path)

@@ -66,11 +66,12 @@ def export(
     snapshot_name: str,
     reuse_from: Path | None = None,
     unchanged: Collection[str] = frozenset(),
+    changed_months: parquet_store.ChangedMonths | None = None,
 ) -> Path:
     """Export every table of ``database`` into a complete snapshot folder, marked with its key.
 
-    Tables in ``unchanged`` are hard-linked from the snapshot ``reuse_from`` (see
-    ``parquet_store.export_snapshot``).
+    Tables in ``unchanged``, and the partitions outside ``changed_months`` of the others, are
+    hard-linked from the snapshot ``reuse_from`` (see ``parquet_store.export_snapshot``).
     """
     with warehouse.connect_read_only(database) as connection:
         # Rows of a Parquet file have no promised order; keeping it costs a quarter of the
@@ -85,6 +86,7 @@ def export(
             marker={SOURCE_MARKER: {"database": key}},
             reuse_from=reuse_from,
             unchanged=unchanged,
+            changed_months=changed_months,
         )
 
 
@@ -101,7 +103,10 @@ def reusable_snapshot(settings: Settings) -> Path | None:
 
 
 def publish(
-    settings: Settings, snapshot_name: str, unchanged: Collection[str] = frozenset()
+    settings: Settings,
+    snapshot_name: str,
+    unchanged: Collection[str] = frozenset(),
+    changed_months: parquet_store.ChangedMonths | None = None,
 ) -> None:
     """Swap the run's loaded copy in, then its Parquet snapshot; safe to call again on retry.
 
@@ -109,15 +114,20 @@ def publish(
     file, and only finishes the Parquet swap. ``snapshot_name`` is the run id (a failed run
     recording itself uses another name, so it never rebuilds a snapshot readers may be using).
     ``unchanged`` names the batch tables the run left as they were: a rerun that adds nothing
-    links their Parquet files instead of rewriting every article and paragraph.
+    links their Parquet files instead of rewriting every article and paragraph, and
+    ``changed_months`` (the partitions the load changed, when known) does the same for the
+    months of changed tables that the run left alone.
     """
     database = settings.database_path
     staged = warehouse.next_path(database)
     snapshot = settings.warehouse_dir / parquet_store.SNAPSHOTS / snapshot_name
     if staged.exists():
         if not snapshot_matches(snapshot, staged, settings.sql_dir):
-            reuse = reusable_snapshot(settings) if unchanged else None
-            export(staged, settings, snapshot_name, reuse, unchanged if reuse else frozenset())
+            reuse = reusable_snapshot(settings) if unchanged or changed_months else None
+            if reuse is None:
+                export(staged, settings, snapshot_name)
+            else:
+                export(staged, settings, snapshot_name, reuse, unchanged, changed_months)
         warehouse.publish_next(database)
     elif not snapshot_matches(snapshot, database, settings.sql_dir):
         raise FileNotFoundError(f"no loaded copy to publish as {snapshot_name}: {staged}")

@@ -69,7 +69,6 @@ _FINAL_NEWLINE_SHARE = 0.15
 _FIRST_VERSION_NOTE_SHARE = 0.08
 _NEXT_DAY_VERSION_SHARE = 0.2
 _POOL_SIZE = 64  # open stories that may still get a later version
-_SPAN_DAYS = (LAST_DAY - FIRST_DAY).days + 1
 _WORD_SIGMA = 0.5  # log-normal spread: 10th/90th percentile near 265/950 words
 
 # ---------------------------------------------------------------------------------------------
@@ -1323,9 +1322,14 @@ class _Story:
 class _Writer:
     """Builds stories from one random stream, so the whole corpus follows from the seed."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(
+        self, rng: random.Random, first_day: date = FIRST_DAY, last_day: date = LAST_DAY
+    ) -> None:
         self.rng = rng
         self.random = rng.random
+        self.first_day = first_day
+        self.last_day = last_day
+        self.span_days = (last_day - first_day).days + 1
 
     def _pick(self, items: Sequence[_T]) -> _T:
         return items[int(self.random() * len(items))]
@@ -1541,9 +1545,9 @@ class _Writer:
     def new_story(self, key: str) -> _Story:
         """A first version: lead, a detail paragraph, then mixed paragraphs up to a length."""
         random_ = self.random
-        day = FIRST_DAY + timedelta(days=self._below(_SPAN_DAYS))
+        day = self.first_day + timedelta(days=self._below(self.span_days))
         if day.weekday() >= 5 and random_() < 0.8:  # wires are quieter at weekends
-            day = FIRST_DAY + timedelta(days=self._below(_SPAN_DAYS))
+            day = self.first_day + timedelta(days=self._below(self.span_days))
         ctx, tables = self._context(day)
         topic = self._pick(_TOPICS)
         angle = self._below(len(topic.headlines))
@@ -1742,7 +1746,7 @@ class _Writer:
         random_ = self.random
         story.version += 1
         previous_day = story.day
-        if random_() < _NEXT_DAY_VERSION_SHARE and story.day < LAST_DAY:
+        if random_() < _NEXT_DAY_VERSION_SHARE and story.day < self.last_day:
             story.day += timedelta(days=1)
         action = random_()
         if story.reuters:
@@ -1897,7 +1901,11 @@ def _file_name(index: int, headline: str) -> str:
 
 
 def generate_stories(
-    count: int, seed: int = 0, malformed_share: float = 0.01, versions_share: float = 0.1
+    count: int,
+    seed: int = 0,
+    malformed_share: float = 0.01,
+    versions_share: float = 0.1,
+    days: tuple[date, date] = (FIRST_DAY, LAST_DAY),
 ) -> Iterator[GeneratedFile]:
     """Yield ``count`` invented feed files, deterministically for ``seed``.
 
@@ -1912,14 +1920,19 @@ def generate_stories(
         seed: Seed of the single random stream everything is drawn from.
         malformed_share: Share of files that must be rejected (0 to 1).
         versions_share: Share of good files that are a later version of a story (0 to 1).
+        days: First and last publication date of the stories (a later version may be dated
+            the day after its story, within the range). A narrow range makes a day's feed:
+            the benchmark's daily increment.
     """
     if count < 0:
         raise ValueError("count must be >= 0")
+    if days[0] > days[1]:
+        raise ValueError(f"days must run forwards, got {days[0]} to {days[1]}")
     for name, share in (("malformed_share", malformed_share), ("versions_share", versions_share)):
         if not 0.0 <= share <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1, got {share}")
     rng = random.Random(seed)
-    writer = _Writer(rng)
+    writer = _Writer(rng, *days)
     pool: list[_Story] = []  # recent stories that may still get another version
     codes: list[str] = []
     malformed_credit = versions_credit = 0.5  # start half-way: counts round to nearest
@@ -1955,7 +1968,13 @@ def generate_stories(
         yield GeneratedFile(_file_name(index, story.headline), data, None, story.key, story.version)
 
 
-def write_corpus(out_dir: Path, count: int, seed: int = 0, **kwargs: float) -> CorpusSummary:
+def write_corpus(
+    out_dir: Path,
+    count: int,
+    seed: int = 0,
+    malformed_share: float = 0.01,
+    versions_share: float = 0.1,
+) -> CorpusSummary:
     """Write a generated corpus under ``out_dir`` (shards of <= 1000 files) and count it.
 
     Args:
@@ -1963,7 +1982,8 @@ def write_corpus(out_dir: Path, count: int, seed: int = 0, **kwargs: float) -> C
             overwritten, others are left alone.
         count: Number of files.
         seed: Random seed; the same seed writes byte-identical files.
-        **kwargs: ``malformed_share`` and ``versions_share`` for ``generate_stories``.
+        malformed_share: As for ``generate_stories``.
+        versions_share: As for ``generate_stories``.
     """
     start = time.perf_counter()
     out_dir = Path(out_dir)
@@ -1972,7 +1992,7 @@ def write_corpus(out_dir: Path, count: int, seed: int = 0, **kwargs: float) -> C
     tally = _Tally()
     made: set[str] = set()
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    for item in generate_stories(count, seed, **kwargs):
+    for item in generate_stories(count, seed, malformed_share, versions_share):
         shard = item.name.partition("/")[0]
         if shard not in made:
             (out_dir / shard).mkdir(exist_ok=True)

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows import faults
+from flows import faults, parquet_store
 from flows.schemas import ALL_TABLES, UNCHANGED_FILES, VERSION_CHANGES
 from flows.versions import (
     BOILERPLATE_LEDE_HEADLINES,
@@ -324,6 +324,17 @@ def parquet_views(
         for name in created:
             # Names come from our own schema module, never from input.
             connection.execute(f"drop view if exists batch_{name}")
+
+
+def changed_months(
+    connection: duckdb.DuckDBPyConnection, sql_dir: Path
+) -> parquet_store.ChangedMonths:
+    """The Parquet partitions a load changed; run after the load, while its views exist."""
+    rows = connection.execute(read_sql(sql_dir, "queries/changed_months.sql")).fetchall()
+    return parquet_store.ChangedMonths(
+        new_rows=frozenset(month for month, new in rows if new),
+        renumbered=frozenset(month for month, new in rows if not new),
+    )
 
 
 @contextmanager

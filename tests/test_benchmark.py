@@ -32,7 +32,8 @@ FIGURES = (
     "outside entities / extractor alone",
     "parse + Parquet + validate + load",
     "rerun, no new files",
-    "new files (1%)",
+    "new files (1%) dated across the archive",
+    "new files (1%) of the archive's last 7 days",
     "flow body",
     "full load, process tree",
     "peak RSS by stage",
@@ -56,6 +57,7 @@ def test_small_benchmark_prints_every_figure(
     assert results["full"]["result"]["accounting"]["files_rejected"] == 2
     assert results["rerun"]["result"]["accounting"]["files_new"] == 0
     assert results["increment"]["result"]["accounting"]["files_new"] == 2
+    assert results["daily"]["result"]["accounting"]["files_seen"] == 204
     assert results["full"]["peak_tree_rss"] > 0
     peaks = results["full"]["result"]["stage_peak_rss"]
     assert {"discover", "parse", "validate", "load"} <= set(peaks), peaks

@@ -124,3 +124,79 @@ def test_rerun_reads_only_changed_files_and_keeps_their_history(settings: Settin
         ]
     )
     assert seen == [(12,)]
+
+
+# An invented story over a month's end: the update is dated the next day, in the next month.
+KILN_HEADLINE = "Harrow Vale Cement Halts Kiln After Fire at Its Ridgeway Plant"
+KILN_PARAGRAPHS = [
+    "(Bloomberg) -- Harrow Vale Cement Ltd. shut the main kiln at its Ridgeway plant on Friday "
+    "after a fire broke out in a conveyor gallery, the company said.",
+    "No one was hurt, and firefighters had the blaze under control within two hours, according "
+    "to a statement from the regional fire service.",
+    "The Ridgeway plant makes about a fifth of the company's clinker, and Harrow Vale said "
+    "customers would be supplied from its two other sites while engineers inspect the kiln.",
+]
+KILN_UPDATE = [
+    "(Updates with restart estimate in fourth paragraph)",
+    *KILN_PARAGRAPHS,
+    "Harrow Vale expects the kiln to restart within ten days, Chief Operating Officer Maren "
+    "Ostby said in an interview on Saturday.",
+]
+
+
+def story_file(day: str, paragraphs: list[str]) -> str:
+    return f" date {day} {KILN_HEADLINE}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def partitions(snapshot: Path, table: str) -> dict[str, int]:
+    """Each month folder of a table and the link count of its Parquet files (one per file)."""
+    found: dict[str, int] = {}
+    for folder in sorted(snapshot.joinpath(table).iterdir()):
+        (links,) = {os.stat(path).st_nlink for path in folder.glob("*.parquet")}
+        found[folder.name.partition("=")[2]] = links
+    return found
+
+
+def test_an_increment_rewrites_only_the_months_it_changed(settings: Settings) -> None:
+    """New rows go to their month, a renumbered earlier version rewrites its own month, and
+    every other month's files are linked from the previous snapshot; a full refresh reuses
+    nothing (a month whose files left the input disappears)."""
+    (settings.input_dir / "kiln-1.txt").write_text(story_file("2023-03-31", KILN_PARAGRAPHS))
+    run_with(settings)
+    (settings.input_dir / "kiln-2.txt").write_text(story_file("2023-04-01", KILN_UPDATE))
+    assert run_with(settings).articles_loaded == 1
+    snapshot = (settings.warehouse_dir / "parquet").resolve()
+    seed_months = {"2018-05", "2019-10", "2020-02", "2021-06", "2022-09", "2022-11"}
+    articles, paragraphs = partitions(snapshot, "articles"), partitions(snapshot, "paragraphs")
+    # Linked (2 links: this snapshot and the previous one) or written by this run (1 link).
+    assert articles == {**dict.fromkeys(seed_months, 2), "2023-03": 1, "2023-04": 1}
+    assert paragraphs == {**dict.fromkeys(seed_months, 2), "2023-03": 2, "2023-04": 1}
+    # The store says what news.duckdb says, including the earlier version's new is_latest.
+    query = "select article_id, version, is_latest from {} order by article_id"
+    with duckdb.connect(str(settings.warehouse_dir / "news.duckdb"), read_only=True) as db:
+        expected = db.execute(query.format("articles")).fetchall()
+        stored = db.execute(
+            query.format("read_parquet(?, hive_partitioning = true)"),
+            [str(snapshot / "articles" / "*" / "*.parquet")],
+        ).fetchall()
+        for table in ("paragraphs", "entity_mentions", "update_notes", "related_links"):
+            (count,) = db.execute(f"select count(*) from {table}").fetchone() or (0,)
+            (in_store,) = db.execute(
+                "select count(*) from read_parquet(?)", [str(snapshot / table / "*" / "*.parquet")]
+            ).fetchone() or (0,)
+            assert in_store == count, table
+        versions = db.execute(
+            "select version, is_latest from articles where headline = ? order by version",
+            [KILN_HEADLINE],
+        ).fetchall()
+    assert stored == expected
+    assert versions == [(1, False), (2, True)]
+
+    (settings.input_dir / "040_heliax-orders.txt").unlink()
+    run_with(replace(settings, full_refresh=True))
+    refreshed = (settings.warehouse_dir / "parquet").resolve()
+    assert set(partitions(refreshed, "articles")) == seed_months - {"2020-02"} | {
+        "2023-03",
+        "2023-04",
+    }
+    assert set(partitions(refreshed, "articles").values()) == {1}

@@ -153,6 +153,26 @@ def test_every_good_file_starts_with_a_valid_header(good: list[GeneratedFile]) -
         assert text_of(item).split("\n", 2)[1] == ""  # a blank line after the header
 
 
+def test_a_date_range_makes_a_days_feed_with_its_own_versions() -> None:
+    """The benchmark's daily increment: every good file dated within the range, some of them
+    later versions (dated at most the range's last day)."""
+    first, last = date(2024, 12, 25), date(2024, 12, 31)
+    files = list(generate_stories(400, seed=4, days=(first, last)))
+    good = [item for item in files if item.expected_reject is None]
+    published = set()
+    for item in good:
+        match = HEADER.fullmatch(text_of(item).split("\n", 1)[0])
+        assert match is not None, item.name
+        published.add(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    assert published <= {date(2024, 12, day) for day in range(25, 32)}
+    assert len(published) >= 5  # spread over the week, not one day
+    assert any(item.version > 1 for item in good)
+    # The default range is the archive's.
+    assert list(generate_stories(50, seed=4)) == list(
+        generate_stories(50, seed=4, days=(sg.FIRST_DAY, sg.LAST_DAY))
+    )
+
+
 def test_word_counts_are_within_bounds_and_skewed_like_news(good: list[GeneratedFile]) -> None:
     words = [story_words(item) for item in good if item.version == 1]
     assert min(words) >= MIN_WORDS
@@ -282,6 +302,8 @@ def test_bad_arguments_are_refused() -> None:
         list(generate_stories(10, malformed_share=1.5))
     with pytest.raises(ValueError):
         list(generate_stories(10, versions_share=-0.1))
+    with pytest.raises(ValueError, match="forwards"):
+        list(generate_stories(10, days=(date(2024, 2, 2), date(2024, 2, 1))))
 
 
 def test_every_template_slot_is_filled_by_the_context() -> None:

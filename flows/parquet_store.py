@@ -156,9 +156,10 @@ def _export_changed_months(
         )
     finally:
         connection.unregister("export_months")
-    for folder in written.iterdir():
-        os.replace(folder, target / folder.name)
-    written.rmdir()
+    if written.is_dir():  # an empty result may leave no folder at all
+        for folder in written.iterdir():
+            os.replace(folder, target / folder.name)
+        written.rmdir()
 
 
 def published_snapshot(warehouse_dir: Path) -> Path | None:

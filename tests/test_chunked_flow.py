@@ -8,6 +8,7 @@ chunks. Also: a rerun over unchanged files reuses the unchanged tables' Parquet 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import duckdb
 import pytest
 from prefect import flow
 
+from flows.parquet_store import PARTITION_COLUMN, UPDATED_IN_PLACE
 from flows.pipeline import RunSummary, run_pipeline
-from flows.settings import Settings
+from flows.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -200,3 +202,23 @@ def test_an_increment_rewrites_only_the_months_it_changed(settings: Settings) ->
         "2023-04",
     }
     assert set(partitions(refreshed, "articles").values()) == {1}
+
+
+def test_only_articles_rows_change_in_place_among_partitioned_tables() -> None:
+    """The month-level export trusts that a load only adds rows to the partitioned tables,
+    except the earlier versions it renumbers in ``articles``: a new ``update`` or ``delete``
+    on another partitioned table would leave stale months linked in the Parquet store."""
+    sql = PROJECT_ROOT / "sql"
+    partitioned = {
+        path.stem
+        for path in (sql / "export").glob("*.sql")
+        if PARTITION_COLUMN in path.read_text(encoding="utf-8")
+    }
+    assert UPDATED_IN_PLACE in partitioned and len(partitioned) == 5, partitioned
+    statement = re.compile(r"^\s*(?:update|delete\s+from)\s+(\w+)", re.IGNORECASE | re.MULTILINE)
+    changed_in_place = {
+        table
+        for path in (sql / "load").glob("*.sql")
+        for table in statement.findall(path.read_text(encoding="utf-8"))
+    }
+    assert changed_in_place & partitioned == {UPDATED_IN_PLACE}, changed_in_place

@@ -22,6 +22,7 @@ on every file. The printed table says when entity figures are scaled.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -29,14 +30,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flows import progress
 from flows.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from flows.story_generator import GeneratedFile
 
 DEFAULT_OUT = PROJECT_ROOT / "bench-output"
 DEFAULT_COUNT = 2000
@@ -497,13 +501,7 @@ def add_daily_files(input_dir: Path, count: int, seed: int) -> int:
     from flows.story_generator import LAST_DAY, generate_stories
 
     days = (LAST_DAY - timedelta(days=DAILY_DAYS - 1), LAST_DAY)
-    written = 0
-    for item in generate_stories(count, seed + 1, days=days):
-        path = input_dir / "daily" / item.name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(item.data)
-        written += 1
-    return written
+    return _write_files(input_dir / "daily", generate_stories(count, seed + 1, days=days))
 
 
 def add_new_files(input_dir: Path, existing: int, count: int, seed: int) -> int:
@@ -515,11 +513,15 @@ def add_new_files(input_dir: Path, existing: int, count: int, seed: int) -> int:
     """
     from flows.story_generator import generate_stories
 
+    stream = generate_stories(existing + count, seed)
+    return _write_files(input_dir / "increment", itertools.islice(stream, existing, None))
+
+
+def _write_files(folder: Path, items: Iterable[GeneratedFile]) -> int:
+    """Write generated files under ``folder``; returns how many."""
     written = 0
-    for index, item in enumerate(generate_stories(existing + count, seed)):
-        if index < existing:
-            continue
-        path = input_dir / "increment" / item.name
+    for item in items:
+        path = folder / item.name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(item.data)
         written += 1

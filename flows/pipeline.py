@@ -329,21 +329,17 @@ def report_task(settings: Settings) -> Path:
     return write_report(settings.database_path, settings.reports_dir)
 
 
-@contextmanager
-def startup_objects_frozen() -> Iterator[None]:
-    """Keep the cyclic GC off the objects that exist before the run (Prefect's, mostly).
+def freeze_existing_objects() -> None:
+    """Keep the cyclic GC off the objects that exist before the files are read (Prefect's).
 
     Python's full collections walk every tracked object; parsing a chunk triggers several,
     and with the flow process's start-up objects in the walk, parsing took twice as long as
-    the parser alone. Unfrozen afterwards, so a long-running ``serve`` process still collects
-    them.
+    the parser alone. Only for runs that read files: the collection before the freeze takes
+    0.2 s, a fifth of a no-new-files rerun's own work at 100,000 files. The run unfreezes
+    them at its end, so a long-running ``serve`` process still collects them.
     """
     gc.collect()
     gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 class StageClock:
@@ -429,6 +425,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
     batch = StagedBatch(settings.staging_dir / run_id)
     chunks = chunks or ChunkRunner()
     reporter = progress.current()
+    frozen = False
     try:
         with clock.stage("discover"):
             reporter.stage("discover")
@@ -445,6 +442,9 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 manifest = complete_manifest_task(settings, quote(manifest))
             collector = BatchCollector(manifest, context)
             collector.add_unchanged(plan.unchanged.num_rows)
+            if read_any:
+                freeze_existing_objects()
+                frozen = True
             reporter.finish(f"{files_seen:,} files, {to_read.num_rows:,} new or changed")
         clock.rows["discover"] = files_seen
         staged_chunks = 0
@@ -551,6 +551,9 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
         if settings.write_report:
             refresh_report_quietly(settings)
         raise RunFailedError(describe_failure(clock.current, error)) from error
+    finally:
+        if frozen:
+            gc.unfreeze()
     if settings.write_report:
         with clock.stage("report"):
             reporter.stage("report")
@@ -622,7 +625,7 @@ def newswire_run(
         expectations_dir=Path(expectations_dir) if expectations_dir else EXPECTATIONS_DIR,
     ).resolved()
     chunks = ChunkRunner(runner, dask_address, dask_workers)  # checks the runner name first
-    with run_lock(settings.lock_path, wait_seconds), chunks, startup_objects_frozen():
+    with run_lock(settings.lock_path, wait_seconds), chunks:
         summary = run_pipeline(settings, chunks)
     counts = summary.accounting
     # The line the Prefect UI shows for a scheduled run that nobody watched.

@@ -7,7 +7,8 @@ import gc
 import psutil
 import pytest
 
-from flows import memory
+from flows import memory, progress
+from flows.settings import Settings
 
 
 @pytest.mark.skipif(memory._libc() is None, reason="needs glibc's malloc_trim")
@@ -50,3 +51,40 @@ def test_a_task_result_of_many_items_is_linked_to_prefect_once(prefect_server: N
 
     assert entries_after("list") >= 2_000  # what read, parse and entities returned before
     assert entries_after("results") <= 5
+
+
+class FreezeWatch(progress.Progress):
+    """A silent reporter noting how many objects were frozen when each stage began."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frozen: dict[str, int] = {}
+
+    def stage(self, name: str, total: int | None = None, unit: str = "files") -> None:
+        self.frozen.setdefault(name, gc.get_freeze_count())
+        super().stage(name, total, unit)
+
+
+def test_start_up_objects_are_frozen_only_while_a_run_reads_files(
+    settings: Settings, prefect_server: None
+) -> None:
+    from prefect import flow
+
+    from flows.pipeline import run_pipeline
+
+    @flow(validate_parameters=False)
+    def run() -> None:
+        run_pipeline(settings)
+
+    previous = progress.current()
+    watches = [FreezeWatch(), FreezeWatch()]
+    try:
+        for watch in watches:  # the seeds, then a rerun that reads nothing
+            progress.use(watch)
+            run()
+    finally:
+        progress.use(previous)
+    loading, rerun = (watch.frozen for watch in watches)
+    assert loading["discover"] == 0 and loading["validate"] > 0 and loading["load"] > 0
+    assert "validate" not in rerun and rerun["load"] == 0  # no collection, no freeze
+    assert gc.get_freeze_count() == 0  # unfrozen at the end of each run

@@ -71,14 +71,13 @@ MB = 1024 * 1024
 def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectations: str) -> int:
     """What ``newswire run`` does, plus a machine-readable summary line for the parent."""
     # The same set-up as ``newswire run``: importing flows.cli applies Prefect's defaults.
-    from flows.cli import _quiet, import_pandas_meanwhile, print_summary
+    from flows.cli import _quiet, print_summary
 
     _quiet()
     from flows.pipeline import RunSummary, newswire_run
 
     stage_memory = StageMemory()
     progress.use(stage_memory)
-    import_pandas_meanwhile()
     started = time.perf_counter()
     state = newswire_run(
         input_dir=input_dir,

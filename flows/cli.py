@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import logging
 import os
 import signal
 import sys
-import threading
 import traceback
 import warnings
 from collections.abc import Sequence
@@ -234,20 +232,6 @@ def _add_paths(command: argparse.ArgumentParser) -> None:
     )
 
 
-def import_pandas_meanwhile() -> threading.Thread:
-    """Import pandas in a thread while the flow call starts Prefect's temporary API server.
-
-    pyarrow imports pandas when it builds its first table (0.4 s), which put that import inside
-    every run's discover stage, no-new-files reruns included; the server's start-up is seconds
-    in which this process only waits for it.
-    """
-    thread = threading.Thread(
-        target=importlib.import_module, args=("pandas",), name="import-pandas", daemon=True
-    )
-    thread.start()
-    return thread
-
-
 def _quiet() -> None:
     """Keep library chatter out of what users see; errors still reach stderr once, briefly.
 
@@ -316,7 +300,6 @@ def command_run(arguments: argparse.Namespace) -> int:
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED
     progress.configure(arguments.progress)
-    import_pandas_meanwhile()
     try:
         state = newswire_run(
             input_dir=str(arguments.input),

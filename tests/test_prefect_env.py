@@ -48,16 +48,3 @@ def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
         )
         levels.append(fresh_python(code).strip())
     assert levels == ["INFO", "WARNING"]
-
-
-def test_the_run_command_imports_pandas_in_a_thread_while_it_waits() -> None:
-    """pyarrow's first table imports pandas; ``newswire run`` starts that import beforehand,
-    in a thread, so the discover stage does not wait for it."""
-    code = (
-        "import sys\n"
-        "from flows.cli import import_pandas_meanwhile\n"
-        "print('pandas' in sys.modules)\n"
-        "import_pandas_meanwhile().join()\n"
-        "print('pandas' in sys.modules)\n"
-    )
-    assert fresh_python(code).split() == ["False", "True"]

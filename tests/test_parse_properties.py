@@ -204,12 +204,25 @@ def test_the_sample_stories_parse_as_expected() -> None:
     )
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab1 .-'’—é\n")), max_size=80) | st.text(max_size=80))
-@settings(max_examples=400, deadline=None)
+# Letters, digits (also non-ASCII ones), the connectors, underscores, kinds of whitespace.
+WORDY = st.sampled_from(list("ab1 .-'’—é_²٣,\n\t\xa0\u2028\x1c"))
+
+
+@given(st.text(alphabet=WORDY, max_size=80) | st.text(max_size=80))
+@settings(max_examples=600, deadline=None)
 def test_word_count_equals_the_backtracking_pattern(text: str) -> None:
-    """The possessive word pattern finds exactly the words of the plain one."""
+    """Counting plain tokens apart finds exactly the words of the plain pattern."""
     plain = re.compile(r"\w+(?:[’'.\-]\w+)*")
     assert count_words(text) == len(plain.findall(text))
+
+
+@given(st.lists(st.text(alphabet=WORDY, min_size=1, max_size=40), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_a_storys_word_count_is_the_sum_over_its_paragraphs(paragraphs: list[str]) -> None:
+    """Counting the joined paragraphs once equals counting each: no word spans two."""
+    plain = re.compile(r"\w+(?:[’'.\-]\w+)*")
+    joined = count_words("\n".join(paragraphs))
+    assert joined == sum(len(plain.findall(text)) for text in paragraphs)
 
 
 def test_every_rejection_code_is_one_the_warehouse_accepts() -> None:

@@ -569,6 +569,19 @@ def test_batch_means_are_judged_only_on_batches_big_enough(
     assert failed == {("batch_profile", e) for e in expected}
 
 
+def test_gx_does_not_fingerprint_the_frames_it_validates(
+    good: Batch, runner: validate.SuiteRunner
+) -> None:
+    """Hashing every frame cost a tenth of validation; the switch is a GX module constant."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    assert pandas_execution_engine.HASH_THRESHOLD == 0
+    runner.validate(good.frames(), validate.validation_parameters(TODAY), ["articles"])
+    markers = runner.last_results["articles"].meta["batch_markers"]
+    assert "ge_load_time" in markers  # the markers are there, without the fingerprint
+    assert "pandas_data_fingerprint" not in markers
+
+
 def test_details_show_the_bad_values_plainly(good: Batch, runner: validate.SuiteRunner) -> None:
     frames = with_paragraph_refs([99])(good).frames()
     results = runner.validate(frames, validate.validation_parameters(TODAY), ["update_note_refs"])

@@ -31,9 +31,10 @@ POINTS: tuple[str, ...] = (
     "parse",  # a chunk of files parsed
     "entities",  # model loaded, before extraction of a chunk
     "parquet",  # first staged Parquet file written, the others not yet
-    "validate",  # expectations evaluated, result not yet returned
+    "validate",  # expectations evaluated, result not yet returned (the load runs meanwhile)
     "load",  # batch inserted into the copy, transaction not yet committed
-    "load.committed",  # transaction committed, checkpoint not yet done
+    "load.committed",  # a transaction (the batch's, later the records') committed, no checkpoint
+    "record",  # the run's records inserted into the copy, transaction not yet committed
     "export",  # first table of the Parquet snapshot written
     "publish.database",  # news.duckdb swapped, Parquet link not yet
     "publish.parquet",  # both swapped, the run's staged batch not yet removed

@@ -1,8 +1,9 @@
 """The Prefect flow: thin wiring of the pure stages, a few coarse tasks over batches of files.
 
-extract (discover, read+hash) -> parse -> entities -> tables (staged Parquet) -> validate ->
-load (DuckDB copy swapped in) -> publish (Parquet snapshot, report). Each task wraps a library
-function and owns no logic; the flow decides what a failed validation means.
+extract (discover, read+hash) -> parse -> entities -> tables (staged Parquet) -> validate, with
+the load into the DuckDB copy beside it -> record the run -> publish (copy swapped in, Parquet
+snapshot, report). Each task wraps a library function and owns no logic; the flow decides what
+a failed validation means.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -77,6 +79,8 @@ class RunSummary:
     accounting: Accounting
     articles_loaded: int
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    # Work that ran beside the stages above, so not in their sum (the batch load: validate).
+    background_seconds: dict[str, float] = field(default_factory=dict)
     dq_failures: list[DqResult] = field(default_factory=list)
     report_path: Path | None = None
     recovered: list[str] = field(default_factory=list)  # what an interrupted run left, cleared
@@ -251,58 +255,73 @@ def data_docs_task(validation: Validation, site_dir: Path, run_id: str) -> Path 
         return None
 
 
-@task(name="load", **TASK_OPTIONS)  # type: ignore[call-overload]
-def load_task(
-    settings: Settings,
-    batch: StagedBatch | None,
-    run_tables: dict[str, pa.Table],
-) -> parquet_store.ChangedMonths | None:
-    """Load the batch (if any) and the run's records into the copy in one transaction.
+@dataclass(frozen=True)
+class BatchLoad:
+    """What loading a batch into the warehouse copy did, for the run's records and export."""
 
-    A retry after the commit finds the run's row already there and loads nothing twice. The
-    records include the seconds the batch's load statements took, so the report's time per
-    stage shows the load too (the commit and the swap that follow are not in them).
-    Returns the Parquet partitions the load changed (None when not known: the export then
-    rewrites whole tables).
+    # The Parquet partitions the load changed; None when not known (the export then rewrites
+    # whole tables).
+    changed_months: parquet_store.ChangedMonths | None
+    seconds: float
+    rows: int
+
+
+@task(name="load", **TASK_OPTIONS)  # type: ignore[call-overload]
+def load_batch_task(settings: Settings, run_id: str, batch: StagedBatch) -> BatchLoad:
+    """Load the staged batch into the copy, in one transaction, while validation runs.
+
+    It runs beside the validate stage (GX is Python, the load is DuckDB's threads: on two
+    cores they overlap). The copy is not the published warehouse, so a batch that then fails
+    the gate costs only a fresh copy (``restart_copy_task``). A retry after the commit finds
+    the run in ``source_files`` and loads nothing twice.
+    """
+    staged = warehouse.next_path(settings.database_path)
+    changed: parquet_store.ChangedMonths | None = None
+    with warehouse.transaction(staged) as connection:
+        if warehouse.batch_loaded(connection, settings.sql_dir, run_id):
+            return BatchLoad(None, 0.0, 0)
+        started = time.perf_counter()
+        if settings.full_refresh:
+            connection.execute(
+                warehouse.read_sql(settings.sql_dir, "queries/truncate_batch_tables.sql")
+            )
+        with warehouse.parquet_views(connection, batch.files_by_table()):
+            warehouse.run_sql_folder(connection, settings.sql_dir / "load", {})
+            # A full refresh replaced every table: nothing of the old snapshot is reused.
+            if not settings.full_refresh:
+                changed = warehouse.changed_months(connection, settings.sql_dir)
+        faults.reached("load")
+        seconds = time.perf_counter() - started
+    return BatchLoad(changed, seconds, batch.rows())
+
+
+@task(name="restart-copy", **TASK_OPTIONS)  # type: ignore[call-overload]
+def restart_copy_task(settings: Settings) -> None:
+    """Copy the published warehouse again: the batch loaded into the old copy failed the gate."""
+    warehouse.prepare_next(settings.database_path, settings.sql_dir)
+
+
+@task(name="record", **TASK_OPTIONS)  # type: ignore[call-overload]
+def record_task(settings: Settings, run_tables: dict[str, pa.Table], loaded: BatchLoad) -> None:
+    """Record the run's rows in the copy; a retry after the commit finds them and stops.
+
+    The records include the seconds the batch's load statements took, so the report's time
+    per stage shows the load too (its commit is not in them).
     """
     staged = warehouse.next_path(settings.database_path)
     run_id = run_tables["pipeline_runs"].column("run_id")[0].as_py()
-    changed: parquet_store.ChangedMonths | None = parquet_store.ChangedMonths(
-        frozenset(), frozenset()
-    )
     with warehouse.transaction(staged) as connection:
         if warehouse.run_recorded(connection, settings.sql_dir, run_id):
-            return None
-        started = time.perf_counter()
-        if batch is not None:
-            if settings.full_refresh:
-                connection.execute(
-                    warehouse.read_sql(settings.sql_dir, "queries/truncate_batch_tables.sql")
-                )
-            with warehouse.parquet_views(connection, batch.files_by_table()):
-                warehouse.run_sql_folder(connection, settings.sql_dir / "load", {})
-                # A full refresh replaced every table: nothing of the old snapshot is reused.
-                if settings.full_refresh:
-                    changed = None
-                else:
-                    changed = warehouse.changed_months(connection, settings.sql_dir)
-        load_stage = {
-            "run_id": run_id,
-            "stage": "load",
-            "seconds": time.perf_counter() - started,
-            "rows": batch.rows() if batch is not None else 0,
-        }
-        stages = pa.concat_tables(
-            [
-                run_tables["run_stages"],
-                pa.Table.from_pylist([load_stage], schema=schemas.RUN_STAGES),
-            ]
+            return
+        load_stage = {"run_id": run_id, "stage": "load", "seconds": loaded.seconds}
+        load_row = pa.Table.from_pylist(
+            [{**load_stage, "rows": loaded.rows}], schema=schemas.RUN_STAGES
         )
+        stages = pa.concat_tables([run_tables["run_stages"], load_row])
         warehouse.run_sql_folder(
             connection, settings.sql_dir / "record", {**run_tables, "run_stages": stages}
         )
-        faults.reached("load")
-    return changed
+        faults.reached("record")
 
 
 @task(name="publish", **TASK_OPTIONS)  # type: ignore[call-overload]
@@ -416,7 +435,8 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
 
     New files go through read, parse, entities and staging a chunk at a time (see
     ``flows.staging``), so memory does not grow with the number of new files; the staged batch
-    is then validated a few chunks at a time and loaded as one, in one transaction.
+    is then validated a few chunks at a time while it is loaded as one into the warehouse copy,
+    in one transaction; the copy is kept only if the batch passes.
     """
     started_at = datetime.now(UTC).replace(tzinfo=None)
     run_id = new_run_id(datetime.now(UTC))
@@ -426,6 +446,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
     chunks = chunks or ChunkRunner()
     reporter = progress.current()
     frozen = False
+    loading: PrefectFuture[BatchLoad] | None = None
     try:
         with clock.stage("discover"):
             reporter.stage("discover")
@@ -493,6 +514,10 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 memory.give_back()
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
+        if read_any:
+            # The load runs beside validation (GX is Python on one core, the load is DuckDB's
+            # threads); the gate then decides whether the loaded copy is kept.
+            loading = load_batch_task.submit(settings, run_id, quote(batch))
         accounting = collector.accounting
         dq_results: list[DqResult] = []
         if read_any:
@@ -529,22 +554,35 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 + (f" ({first.unexpected_count} unexpected)" if first.unexpected_count else "")
                 + (f"; {len(failures) - 1} more failed" if len(failures) > 1 else "")
             )
-            parquet_store.quarantine(batch.folder, settings.quarantine_dir)
         with clock.stage("load"):
             reporter.stage("load")
+            if failures:
+                if loading is not None:
+                    # The batch went into the copy: start again from the published file.
+                    loading.wait()
+                    restart_copy_task(settings)
+                parquet_store.quarantine(batch.folder, settings.quarantine_dir)
+                loaded = BatchLoad(parquet_store.ChangedMonths(frozenset(), frozenset()), 0.0, 0)
+                unchanged_tables = frozenset(schemas.BATCH_TABLES)
+            else:
+                if loading is not None:
+                    loaded = loading.result()
+                else:
+                    loaded = load_batch_task(settings, run_id, quote(batch))
+                unchanged_tables = staging.unchanged_tables(
+                    collector, run_rows, settings.full_refresh
+                )
             records = run_records(settings, summary, started_at, dq_results, clock)
-            changed_months = load_task(settings, None if failures else batch, records)
-            unchanged_tables = (
-                frozenset(schemas.BATCH_TABLES)
-                if failures
-                else staging.unchanged_tables(collector, run_rows, settings.full_refresh)
-            )
-            publish_task(settings, run_id, unchanged_tables, changed_months)
+            record_task(settings, records, loaded)
+            publish_task(settings, run_id, unchanged_tables, loaded.changed_months)
             reporter.finish(f"{summary.articles_loaded:,} articles published")
         if not failures:
             shutil.rmtree(batch.folder, ignore_errors=True)
         summary.stage_seconds = dict(clock.seconds)
+        summary.background_seconds = {"load": loaded.seconds}
     except Exception as error:
+        if loading is not None:
+            loading.wait()  # it writes the copy about to be discarded
         warehouse.discard_next(settings.database_path)
         record_failed_run(settings, run_id, started_at, clock, error)
         if settings.write_report:
@@ -559,6 +597,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             summary.report_path = report_task(settings)
             reporter.finish()
         summary.stage_seconds = dict(clock.seconds)
+        summary.background_seconds = {"load": loaded.seconds}
     if failures:
         raise DataQualityError(summary.message)
     return summary

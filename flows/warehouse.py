@@ -1,7 +1,8 @@
 """The DuckDB warehouse: schema, reads for incremental runs, and the atomic load.
 
 A run never writes ``news.duckdb`` in place. It copies the file to ``news.next.duckdb``, loads
-the batch there in one transaction, checkpoints, and swaps the copy in with ``os.replace``.
+the batch there in one transaction and its records in another, checkpoints, and swaps the copy
+in with ``os.replace`` (a batch that fails validation goes with its copy: nothing published).
 Analysts holding the warehouse open read-only keep reading the old file and never block the
 run; a run killed at any point leaves the old file untouched and a stale copy that the next
 run deletes.
@@ -285,6 +286,12 @@ def transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.execute("checkpoint")
     finally:
         connection.close()
+
+
+def batch_loaded(connection: duckdb.DuckDBPyConnection, sql_dir: Path, run_id: str) -> bool:
+    """Whether a run's batch is already committed: a retried load must not load it twice."""
+    rows = connection.execute(read_sql(sql_dir, "queries/batch_loaded.sql"), [run_id]).fetchall()
+    return bool(rows[0][0])
 
 
 def run_recorded(connection: duckdb.DuckDBPyConnection, sql_dir: Path, run_id: str) -> bool:

@@ -16,7 +16,8 @@ FIGURES = (
     "entities",
     "tables + Parquet",
     "validate (GX)",
-    "load (+ publish)",
+    "load (what validate left) + publish",
+    "(load statements, beside validate)",
     "flow total",
     "command wall",
     "I/O: read every file",
@@ -59,6 +60,7 @@ def test_small_benchmark_prints_every_figure(
     assert results["increment"]["result"]["accounting"]["files_new"] == 2
     assert results["daily"]["result"]["accounting"]["files_seen"] == 204
     assert results["full"]["peak_tree_rss"] > 0
+    assert results["full"]["result"]["background_seconds"]["load"] > 0
     peaks = results["full"]["result"]["stage_peak_rss"]
     assert {"discover", "parse", "validate", "load"} <= set(peaks), peaks
     # Sampled, so at most the kernel's high-water mark (whose per-thread counters lag a little).

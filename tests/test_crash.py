@@ -42,6 +42,7 @@ KILL_POINTS = (
     "parquet",
     "validate",
     "load",
+    "record",
     "export",
     "publish.database",
 )

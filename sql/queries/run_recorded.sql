@@ -1,2 +1,2 @@
--- A run's batch and records are committed together, so its pipeline_runs row marks both.
+-- A run's records (pipeline_runs, dq_results, run_stages) are committed together.
 select count(*) > 0 as recorded from pipeline_runs where run_id = ?;

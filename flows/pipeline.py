@@ -579,7 +579,8 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
         if not failures:
             shutil.rmtree(batch.folder, ignore_errors=True)
         summary.stage_seconds = dict(clock.seconds)
-        summary.background_seconds = {"load": loaded.seconds}
+        if loading is not None:
+            summary.background_seconds = {"load": loaded.seconds}
     except Exception as error:
         if loading is not None:
             loading.wait()  # it writes the copy about to be discarded
@@ -597,7 +598,6 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             summary.report_path = report_task(settings)
             reporter.finish()
         summary.stage_seconds = dict(clock.seconds)
-        summary.background_seconds = {"load": loaded.seconds}
     if failures:
         raise DataQualityError(summary.message)
     return summary

@@ -14,7 +14,7 @@ from datetime import date
 import pyarrow as pa
 
 from flows.extract import ReadFile
-from flows.parse import ParsedStory, Rejection, content_key
+from flows.parse import ParsedStory, Rejection
 from flows.schemas import STORY_VERSIONS
 from flows.tables import DUPLICATE, LOADED, REJECTED, FileOutcome
 from flows.versions import Version, VersionKey, assign_versions, paragraph_prints
@@ -142,8 +142,8 @@ def version_key(story: ParsedStory) -> VersionKey:
     return VersionKey(
         story.article_id,
         story.published_date,
-        content_key(story.headline),
-        content_key(story.lede),
+        story.headline_key,
+        story.lede_key,
         len(story.notes),
         len(story.story_paragraphs),
         paragraph_prints([p.text for p in story.parts if p.paragraph_no is not None]),

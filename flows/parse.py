@@ -293,6 +293,16 @@ class ParsedStory:
             if part.paragraph_no is not None
         )
 
+    @cached_property
+    def headline_key(self) -> str:
+        """The headline as versions are matched on (versioning and the articles table read it)."""
+        return content_key(self.headline)
+
+    @cached_property
+    def lede_key(self) -> str:
+        """The lede as versions are matched on."""
+        return content_key(self.lede)
+
     @property
     def body(self) -> str:
         """The story paragraphs joined by blank lines."""

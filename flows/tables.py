@@ -15,7 +15,7 @@ import pyarrow as pa
 from flows import schemas
 from flows.entities import EntityMention
 from flows.extract import SourceFile
-from flows.parse import ParsedStory, Rejection, content_key
+from flows.parse import ParsedStory, Rejection
 from flows.versions import Version
 
 LOADED = "loaded"
@@ -90,8 +90,8 @@ def build_articles(
             "copyright": story.copyright,
             "ingested_at": context.ingested_at,
             "run_id": context.run_id,
-            "headline_key": content_key(story.headline),
-            "lede_key": content_key(story.lede),
+            "headline_key": story.headline_key,
+            "lede_key": story.lede_key,
         }
         for name, value in row.items():
             columns[name].append(value)

@@ -37,6 +37,7 @@ DASK_MAX_CHUNK_ITEMS = 2_000
 
 T = TypeVar("T")
 R = TypeVar("R")
+TaskT = TypeVar("TaskT")
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,7 @@ class ChunkRunner:
         pieces = chunked(items, self._chunk_count(stage, len(items)))
         if self.distributed:
             dask = self._task_runner()
-            # A worker runs tasks in a thread, where Prefect cannot enforce a timeout and warns
-            # about that on every task run: the chunks go without one.
-            # (with_options cannot unset an option, hence the copy.)
-            remote = copy.copy(task)
-            remote.timeout_seconds = None  # type: ignore[attr-defined]
+            remote = without_timeout(task)
             futures = [
                 dask.submit(remote, parameters={_first_parameter(task): piece, **parameters})
                 for piece in pieces
@@ -204,6 +201,14 @@ class ChunkRunner:
                 results.extend(task(quote(piece), **parameters).items)
                 reporter.advance(len(piece))
         return results
+
+
+def without_timeout(task: TaskT) -> TaskT:
+    """The task for a worker thread, where Prefect cannot enforce a timeout and warns about
+    that on every task run. (``with_options`` cannot unset an option, hence the copy.)"""
+    threaded = copy.copy(task)
+    threaded.timeout_seconds = None  # type: ignore[attr-defined]
+    return threaded
 
 
 def _first_parameter(task: Any) -> str:

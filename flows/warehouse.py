@@ -271,9 +271,14 @@ def empty_manifest() -> Manifest:
 
 
 @contextmanager
-def transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One explicit transaction: DuckDB would otherwise auto-commit statement by statement."""
-    connection = duckdb.connect(str(database), config=CONNECTION_CONFIG)
+def transaction(
+    database: Path, limits: Mapping[str, str | int] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One explicit transaction: DuckDB would otherwise auto-commit statement by statement.
+
+    ``limits`` overrides the connection's settings (threads, memory_limit) for this one.
+    """
+    connection = duckdb.connect(str(database), config={**CONNECTION_CONFIG, **(limits or {})})
     try:
         connection.execute("begin transaction")
         try:
@@ -319,18 +324,19 @@ def run_sql_folder(
 def parquet_views(
     connection: duckdb.DuckDBPyConnection, files: Mapping[str, Sequence[Path]]
 ) -> Iterator[None]:
-    """Expose staged Parquet files as ``batch_<name>`` views: DuckDB streams them into the load."""
-    created: list[str] = []
-    try:
-        for name, paths in files.items():
-            relation = connection.read_parquet([str(path) for path in paths])
-            relation.create_view(f"batch_{name}", replace=True)
-            created.append(name)
-        yield
-    finally:
-        for name in created:
-            # Names come from our own schema module, never from input.
-            connection.execute(f"drop view if exists batch_{name}")
+    """Expose staged Parquet files as ``batch_<name>`` views: DuckDB streams them into the load.
+
+    Inside a transaction: after an error the caller's rollback removes the views. Dropping them
+    here would fail in the aborted transaction and hide the error that aborted it (a load that
+    ran out of memory said only 'Current transaction is aborted').
+    """
+    for name, paths in files.items():
+        relation = connection.read_parquet([str(path) for path in paths])
+        relation.create_view(f"batch_{name}", replace=True)
+    yield
+    for name in files:
+        # Names come from our own schema module, never from input.
+        connection.execute(f"drop view if exists batch_{name}")
 
 
 def changed_months(

@@ -487,7 +487,7 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
     reporter = progress.current()
     frozen = False
     loading: PrefectFuture[BatchLoad | None] | None = None
-    background: BatchLoad | None = None
+    beside: BatchLoad | None = None  # the load that ran beside validation, if it was kept
     try:
         with clock.stage("discover"):
             reporter.stage("discover")
@@ -556,8 +556,8 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
         if read_any:
-            # The load runs beside validation (GX is Python on one core, the load is DuckDB's
-            # threads); the gate then decides whether the loaded copy is kept.
+            # The load runs beside validation (GX works in Python on one core, the load on one
+            # DuckDB thread); the gate then decides whether the loaded copy is kept.
             loading = BACKGROUND_LOAD.submit(settings, run_id, quote(batch), background=True)
         accounting = collector.accounting
         dq_results: list[DqResult] = []
@@ -606,9 +606,9 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 loaded = BatchLoad(parquet_store.ChangedMonths(frozenset(), frozenset()), 0.0, 0)
                 unchanged_tables = frozenset(schemas.BATCH_TABLES)
             else:
-                background = loading.result() if loading is not None else None
+                beside = loading.result() if loading is not None else None
                 # Only a load in the background returns None (it ran out of its memory).
-                loaded = background or load_batch_task(settings, run_id, quote(batch))
+                loaded = beside or load_batch_task(settings, run_id, quote(batch))
                 assert loaded is not None
                 unchanged_tables = staging.unchanged_tables(
                     collector, run_rows, settings.full_refresh
@@ -620,8 +620,8 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
         if not failures:
             shutil.rmtree(batch.folder, ignore_errors=True)
         summary.stage_seconds = dict(clock.seconds)
-        if background is not None:
-            summary.background_seconds = {"load": background.seconds}
+        if beside is not None:
+            summary.background_seconds = {"load": beside.seconds}
     except Exception as error:
         if loading is not None:
             loading.wait()  # it writes the copy about to be discarded

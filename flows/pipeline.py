@@ -555,15 +555,17 @@ def run_pipeline(settings: Settings, chunks: ChunkRunner | None = None) -> RunSu
                 memory.give_back()
             reporter.finish(f"{batch.rows():,} rows staged")
         clock.add_rows("parquet", sum(run_rows.values()))
-        if read_any:
-            # The load runs beside validation (GX works in Python on one core, the load on one
-            # DuckDB thread); the gate then decides whether the loaded copy is kept.
-            loading = BACKGROUND_LOAD.submit(settings, run_id, quote(batch), background=True)
         accounting = collector.accounting
         dq_results: list[DqResult] = []
         if read_any:
             with clock.stage("validate"):
                 reporter.stage("validate")
+                from flows.validate import import_gx
+
+                import_gx()
+                # The load runs beside validation (GX works in Python on one core, the load on
+                # one DuckDB thread); the gate then decides whether the loaded copy is kept.
+                loading = BACKGROUND_LOAD.submit(settings, run_id, quote(batch), background=True)
                 validation = validate_task(
                     batch, accounting, settings.expectations_dir, date.today()
                 )

@@ -312,6 +312,7 @@ def _load_batch(
     staged: Path,
     limits: dict[str, str | int] | None,
 ) -> BatchLoad:
+    """The load itself, with the connection ``limits`` of a load in the background."""
     changed: parquet_store.ChangedMonths | None = None
     with warehouse.transaction(staged, limits) as connection:
         if warehouse.batch_loaded(connection, settings.sql_dir, run_id):
@@ -353,11 +354,11 @@ def record_task(settings: Settings, run_tables: dict[str, pa.Table], loaded: Bat
     with warehouse.transaction(staged) as connection:
         if warehouse.run_recorded(connection, settings.sql_dir, run_id):
             return
-        load_stage = {"run_id": run_id, "stage": "load", "seconds": loaded.seconds}
-        load_row = pa.Table.from_pylist(
-            [{**load_stage, "rows": loaded.rows}], schema=schemas.RUN_STAGES
+        load_stage = pa.Table.from_pylist(
+            [{"run_id": run_id, "stage": "load", "seconds": loaded.seconds, "rows": loaded.rows}],
+            schema=schemas.RUN_STAGES,
         )
-        stages = pa.concat_tables([run_tables["run_stages"], load_row])
+        stages = pa.concat_tables([run_tables["run_stages"], load_stage])
         warehouse.run_sql_folder(
             connection, settings.sql_dir / "record", {**run_tables, "run_stages": stages}
         )

@@ -299,6 +299,9 @@ def command_run(arguments: argparse.Namespace) -> int:
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED
+    # The reporter writes to this command's stderr: a caller in the same process (a test) must
+    # not inherit it once the command is over.
+    reporter = progress.current()
     progress.configure(arguments.progress)
     try:
         state = newswire_run(
@@ -313,6 +316,7 @@ def command_run(arguments: argparse.Namespace) -> int:
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
+        progress.use(reporter)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunSummary):
         print_summary(result, arguments.warehouse)

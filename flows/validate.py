@@ -469,12 +469,11 @@ class SuiteRunner:
     """
 
     def __init__(self, suites: Mapping[str, dict[str, Any]]) -> None:
-        quiet_gx()
+        import_gx()
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.execution_engine import pandas_execution_engine
 
-        quiet_gx()
         # GX fingerprints every frame under this many bytes it validates (pandas' row hashes,
         # then md5): a batch marker nothing here reads, and 0.9 s of a 10,000-story validation.
         # The threshold is the only switch; a test fails if a GX upgrade renames it.

@@ -295,14 +295,19 @@ def transaction(
 
 def batch_loaded(connection: duckdb.DuckDBPyConnection, sql_dir: Path, run_id: str) -> bool:
     """Whether a run's batch is already committed: a retried load must not load it twice."""
-    rows = connection.execute(read_sql(sql_dir, "queries/batch_loaded.sql"), [run_id]).fetchall()
-    return bool(rows[0][0])
+    return _run_check(connection, sql_dir, "queries/batch_loaded.sql", run_id)
 
 
 def run_recorded(connection: duckdb.DuckDBPyConnection, sql_dir: Path, run_id: str) -> bool:
     """Whether a run's rows are already committed: a retried load must not insert them twice."""
+    return _run_check(connection, sql_dir, "queries/run_recorded.sql", run_id)
+
+
+def _run_check(
+    connection: duckdb.DuckDBPyConnection, sql_dir: Path, query: str, run_id: str
+) -> bool:
     # fetchall, not fetchone: DuckDB 2.0 refuses further work while a result is unfinished.
-    rows = connection.execute(read_sql(sql_dir, "queries/run_recorded.sql"), [run_id]).fetchall()
+    rows = connection.execute(read_sql(sql_dir, query), [run_id]).fetchall()
     return bool(rows[0][0])
 
 

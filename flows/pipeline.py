@@ -199,12 +199,13 @@ def finish_batch_task(
 ) -> dict[str, int]:
     """Version the new articles against the loaded stories they relate to, and stage the
     run-wide tables."""
-    if collector.version_keys and not settings.full_refresh:
+    keys = collector.version_keys()
+    if keys and not settings.full_refresh:
         staged = warehouse.next_path(settings.database_path)
         collector.manifest = warehouse.related_versions(
-            staged, settings.sql_dir, collector.manifest, collector.version_keys
+            staged, settings.sql_dir, collector.manifest, keys
         )
-    return staging.finish_batch(batch, collector, unchanged, chunks)
+    return staging.finish_batch(batch, collector, keys, unchanged, chunks)
 
 
 # Frames whose rows span the whole run: validated once, not with every group of chunks.

@@ -196,7 +196,8 @@ class BatchCollector:
     manifest: Manifest
     context: BatchContext
     memory: RunMemory = field(default_factory=RunMemory)
-    version_keys: list[VersionKey] = field(default_factory=list)
+    # One ``schemas.VERSION_KEYS`` table per chunk: see there why not ``VersionKey`` objects.
+    version_key_chunks: list[pa.Table] = field(default_factory=list)
     entities: dict[str, tuple[str, str, set[str]]] = field(default_factory=dict)
     accounting: Accounting = field(default_factory=lambda: Accounting(0, 0, 0, 0))
     articles: int = 0
@@ -213,9 +214,11 @@ class BatchCollector:
         loaded = loaded_stories(outcomes)
         self.accounting = self.accounting + account(outcomes)
         self.articles += len(loaded)
+        keys = []
         for outcome in loaded:
             assert outcome.story is not None
-            self.version_keys.append(version_key(outcome.story))
+            keys.append(version_key(outcome.story))
+        self.version_key_chunks.append(version_keys_table(keys))
         entities, tables = file_tables(
             outcomes,
             mentions,
@@ -237,8 +240,12 @@ class BatchCollector:
         """Drop what only the chunks and versioning needed, before validation and the load."""
         self.manifest = empty_manifest()
         self.memory = RunMemory()
-        self.version_keys = []
+        self.version_key_chunks = []
         self.entities = {}
+
+    def version_keys(self) -> list[VersionKey]:
+        """Every new article's versioning key, made at once for the versioning step."""
+        return version_keys_from(self.version_key_chunks)
 
     def entities_table(self) -> pa.Table:
         """The batch's entities, aliases merged over every chunk."""
@@ -254,20 +261,39 @@ class BatchCollector:
         )
 
 
+def version_keys_table(keys: Sequence[VersionKey]) -> pa.Table:
+    """Versioning keys as one ``schemas.VERSION_KEYS`` table."""
+    return pa.table(
+        [[getattr(key, name) for key in keys] for name in schemas.VERSION_KEYS.names],
+        schema=schemas.VERSION_KEYS,
+    )
+
+
+def version_keys_from(tables: Sequence[pa.Table]) -> list[VersionKey]:
+    """The ``VersionKey`` objects of ``version_keys_table`` tables, in order."""
+    keys: list[VersionKey] = []
+    for table in tables:
+        columns = [table.column(name).to_pylist() for name in schemas.VERSION_KEYS.names]
+        keys.extend(VersionKey(*values) for values in zip(*columns, strict=True))
+    return keys
+
+
 def finish_batch(
     batch: StagedBatch,
     collector: BatchCollector,
+    keys: Sequence[VersionKey],
     unchanged: pa.Table,
     chunks: int,
 ) -> dict[str, int]:
-    """Version the new articles over the whole warehouse and stage the run-wide tables.
+    """Version the new articles (``keys``) over the whole warehouse and stage the run-wide
+    tables.
 
     Writes an empty chunk when no file was read, so every chunk table has at least one file.
     Returns the rows of the run-wide tables.
     """
     if chunks == 0:
         stage_chunk(batch, 0, {name: schema.empty_table() for name, schema in CHUNK_TABLES.items()})
-    versions, changes = versions_for_keys(collector.version_keys, collector.manifest)
+    versions, changes = versions_for_keys(keys, collector.manifest)
     if versions:
         for path in batch.files("articles"):
             _apply_versions(path, versions)
@@ -275,9 +301,7 @@ def finish_batch(
         "entities": collector.entities_table(),
         "version_changes": version_changes_table(changes),
         "unchanged_files": unchanged,
-        "story_versions": story_versions_table(
-            collector.version_keys, versions, changes, collector.manifest
-        ),
+        "story_versions": story_versions_table(keys, versions, changes, collector.manifest),
     }
     for name, table in run_tables.items():
         write_table_atomic(table, batch.folder / name / RUN_FILE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from flows.extract import discover, read_files
 from flows.incremental import compute_versions, settle, version_key, versions_for_keys
 from flows.parse import ParsedStory, parse_story
 from flows.pipeline import newswire_run
+from flows.schemas import VERSION_KEYS
 from flows.settings import SQL_DIR
-from flows.staging import build_batch
+from flows.staging import build_batch, version_keys_from, version_keys_table
 from flows.tables import BatchContext, loaded_stories
 from flows.versions import (
     VersionKey,
@@ -191,6 +193,20 @@ def test_a_recurring_headline_between_versions_does_not_split_them() -> None:
 def test_grouping_does_not_depend_on_input_order() -> None:
     keys = [key(parsed(text)) for text in (VERSION_1, VERSION_2, VERSION_3, digest(6, "snow"))]
     assert assign_versions(keys) == assign_versions(reversed(keys))
+
+
+def test_version_keys_come_back_from_their_arrow_chunks_unchanged() -> None:
+    """A chunked run keeps the keys in Arrow between chunks; versioning must get them back."""
+    first = [
+        key(parsed(VERSION_1)),
+        VersionKey("b" * 64, date(2024, 2, 29), "", "", 0, 0, b""),
+    ]
+    second = [key(parsed(VERSION_2))]
+    tables = [version_keys_table(first), version_keys_table([]), version_keys_table(second)]
+    assert VERSION_KEYS.names == [field.name for field in fields(VersionKey)]
+    assert all(table.schema == VERSION_KEYS for table in tables)
+    assert version_keys_from(tables) == first + second
+    assert version_keys_from([]) == []
 
 
 @pytest.mark.parametrize(

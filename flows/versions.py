@@ -52,9 +52,10 @@ _PRINT_BYTES = bytes(b if chr(b).isascii() and chr(b).isalnum() else 32 for b in
 class VersionKey:
     """What versioning needs to know about one article.
 
-    A run keeps one per new article until every chunk is parsed, so it is compact: slots,
-    and the fingerprints packed in one ``bytes`` (``pack_prints``), about 100 bytes where a
-    set of strings took 2 KB (200 MB of a 100,000-story run).
+    A run keeps one per new article until every chunk is parsed (between chunks as rows of
+    ``schemas.VERSION_KEYS``), so it is compact: the fingerprints packed in one ``bytes``
+    (``pack_prints``), about 100 bytes where a set of strings took 2 KB (200 MB of a
+    100,000-story run).
     """
 
     article_id: str

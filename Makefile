@@ -38,7 +38,7 @@ test: setup
 	$(VENV)/bin/pytest
 
 eval: setup
-	$(VENV)/bin/newswire eval parse --corpus $(CORPUS) --gold $(GOLD)
+	$(VENV)/bin/python -m bench.evaluation --corpus $(CORPUS) $(if $(GOLD),--gold $(GOLD))
 
 lint: setup
 	$(VENV)/bin/ruff check flows tests bench
@@ -46,7 +46,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
-	$(VENV)/bin/newswire bench --count $(BENCH_COUNT) --out $(BENCH_OUT) \
+	$(VENV)/bin/python -m bench.benchmark --count $(BENCH_COUNT) --out $(BENCH_OUT) \
 		$(if $(BENCH_CORPUS),--corpus $(BENCH_CORPUS)) $(BENCH_ARGS)
 
 format: setup

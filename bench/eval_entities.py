@@ -1,4 +1,4 @@
-"""Compare plain spaCy NER and `flows.entities.EntityExtractor` against a reference file.
+"""Compare plain spaCy NER and `flows.story.entities.EntityExtractor` against a reference file.
 
 Usage::
 
@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import spacy
 
-from flows.entities import MODEL_NAME, EntityExtractor, EntityMention, StoryText
+from flows.story.entities import MODEL_NAME, EntityExtractor, EntityMention, StoryText
 
 # Comparison classes. A CoNLL-style reference (PER/ORG/LOC/MISC, like the silver file) cannot
 # tell nationalities from products, so NORP/EVENT/PRODUCT/OTHER are scored together as MISC. An

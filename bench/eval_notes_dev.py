@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.notes import parse_update_note
+from flows.story.notes import parse_update_note
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -36,3 +36,16 @@ def give_back() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def freeze_existing_objects() -> None:
+    """Keep the cyclic GC off the objects that exist before the files are read (Prefect's).
+
+    Python's full collections walk every tracked object; parsing a chunk triggers several,
+    and with the flow process's start-up objects in the walk, parsing took twice as long as
+    the parser alone. Only for runs that read files: the collection before the freeze took
+    0.23 s of every run, a rerun with no new files included. The run unfreezes them at its
+    end (``gc.unfreeze``), so a long-running ``serve`` process still collects them.
+    """
+    gc.collect()
+    gc.freeze()

@@ -1,8 +1,10 @@
-"""Batches for data-quality tests, built by the pipeline's own pure stages (no Prefect run).
+"""Batches for data-quality tests, built by the pipeline's own stages (no Prefect run).
 
-``build`` runs discover -> read -> parse -> settle -> entities -> versions -> table builders on
-an input folder, exactly as the flow does, so a suite test validates what a run would stage.
-``Batch.edit`` returns a copy with one table changed: the way tests break one thing.
+``build`` runs what the flow runs for one chunk, without Prefect: discover -> read -> parse ->
+settle (``BatchCollector``) -> entities (``EntityStage``) -> chunk tables -> staged Parquet ->
+versions and run-wide tables (``finish_batch``), then reads the staged tables back. So a suite
+test validates exactly what a run would stage. ``Batch.edit`` returns a copy with one table
+changed: the way tests break one thing.
 """
 
 from __future__ import annotations
@@ -16,22 +18,17 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from flows import validate
-from flows.entities import EntityExtractor, StoryText
-from flows.extract import discover, read_files
-from flows.incremental import (
-    account,
-    compute_versions,
-    settle,
-    story_versions_table,
-    version_key,
-)
-from flows.parse import ParsedStory, parse_story
-from flows.settings import DEFAULT_MAX_FILE_BYTES
-from flows.staging import build_batch
-from flows.tables import BatchContext, loaded_stories
-from flows.versions import Version, VersionKey
-from flows.warehouse import Manifest, empty_manifest
+from flows.batch.extract import discover, read_files, source_files
+from flows.batch.incremental import Manifest, plan_run
+from flows.batch.staging import BatchCollector, StagedBatch, finish_batch, stage_chunk
+from flows.batch.tables import BatchContext, loaded_stories
+from flows.batch.versions import LoadedVersions, Version, related_versions, version_key
+from flows.orchestration.runners import EntityStage
+from flows.quality import frames
+from flows.schemas import UNCHANGED_FILES
+from flows.settings import DEFAULT_MAX_FILE_BYTES, WarehouseLayout
+from flows.store.warehouse import load_batch, publish_next
+from flows.story.parse import ParsedStory, parse_story
 
 Row = dict[str, Any]
 
@@ -43,11 +40,10 @@ class Batch:
     tables: Mapping[str, pa.Table]
     accounting: Mapping[str, int]
     stories: tuple[ParsedStory, ...] = ()
-    versions: Mapping[str, Version] | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Every frame the suites validate, derived as the validate task does."""
-        return validate.batch_frames(self.tables, self.accounting)
+        """Every frame the suites validate, derived as validation does."""
+        return frames.batch_frames(self.tables, self.accounting)
 
     def rows(self, table: str) -> list[Row]:
         """A table's rows as dicts (a fresh copy to edit)."""
@@ -67,40 +63,47 @@ class Batch:
 
 
 def build(
-    input_dir: Path,
-    extractor: EntityExtractor,
-    manifest: Manifest | None = None,
-    run_id: str = "run-test",
+    input_dir: Path, staging: Path, earlier: Batch | None = None, run_id: str = "run-test"
 ) -> Batch:
-    """Build a batch from the files under ``input_dir`` against ``manifest`` (default: empty)."""
-    manifest = manifest or empty_manifest()
-    sources = discover(input_dir)
-    assert not manifest.files, "every file is read: a test manifest holds contents and versions"
-    read = read_files(sources, DEFAULT_MAX_FILE_BYTES)
+    """Stage every file under ``input_dir`` into ``staging``, as if ``earlier`` (a batch built
+    the same way) were already loaded."""
+    manifest, loaded = loaded_after(earlier) if earlier else (Manifest(), LoadedVersions())
+    read = read_files(discover(input_dir), DEFAULT_MAX_FILE_BYTES)
     parsed = [parse_story(item.text) if item.text is not None else None for item in read]
-    outcomes = settle(read, parsed, manifest)
-    loaded = loaded_stories(outcomes)
-    stories = [outcome.story for outcome in loaded if outcome.story is not None]
-    mentions = extractor.extract(
-        [StoryText(s.article_id, s.headline, s.story_paragraphs) for s in stories]
-    )
-    versions, changes = compute_versions(stories, manifest)
-    context = BatchContext(run_id, datetime(2024, 1, 2, 3, 4, 5))
-    tables = build_batch(outcomes, mentions, versions, changes, context)
-    tables["story_versions"] = story_versions_table(
-        [version_key(s) for s in stories], versions, changes, manifest
-    )
-    return Batch(tables, account(outcomes).as_dict(), tuple(stories), versions)
+    collector = BatchCollector(manifest, BatchContext(run_id, datetime(2024, 1, 2, 3, 4, 5)))
+    outcomes = collector.settle(read, parsed)
+    stories = [o.story for o in loaded_stories(outcomes) if o.story is not None]
+    mentions = EntityStage(processes=1).extract(stories)
+    batch = StagedBatch(staging)
+    stage_chunk(batch, 0, collector.chunk_tables(outcomes, mentions))
+    finish_batch(batch, collector, collector.version_keys(), loaded, UNCHANGED_FILES.empty_table())
+    return Batch(batch.read_all(), collector.accounting.as_dict(), tuple(stories))
 
 
-def manifest_after(batch: Batch) -> Manifest:
-    """What the warehouse would hold after loading ``batch`` (versions only), for a next batch."""
-    assert batch.versions is not None
-    versions: dict[str, tuple[VersionKey, Version]] = {
-        story.article_id: (version_key(story), batch.versions[story.article_id])
-        for story in batch.stories
+def loaded_after(batch: Batch) -> tuple[Manifest, LoadedVersions]:
+    """What the warehouse would hold after loading ``batch``, for a next batch."""
+    articles = batch.tables["articles"].to_pylist()
+    contents = {row["content_sha256"]: row["article_id"] for row in articles}
+    version_of = {
+        row["article_id"]: Version(row["story_id"], row["version"], row["is_latest"])
+        for row in articles
     }
-    contents = {
-        row["content_sha256"]: row["article_id"] for row in batch.tables["articles"].to_pylist()
-    }
-    return Manifest({}, contents, frozenset(versions), versions)
+    versions = {s.article_id: (version_key(s), version_of[s.article_id]) for s in batch.stories}
+    return Manifest({}, contents, frozenset(version_of)), LoadedVersions(versions)
+
+
+def load_folder(input_dir: Path, warehouse: WarehouseLayout, run_id: str) -> None:
+    """Load the new files of ``input_dir`` into a real warehouse by the run's own stages, short of
+    Prefect, entities and validation: plan, read, parse, settle, stage, version, load, swap."""
+    plan = plan_run(input_dir, warehouse, run_id, full_refresh=False)
+    collector = BatchCollector(plan.manifest, BatchContext(run_id, datetime(2024, 1, 2, 3, 4, 5)))
+    batch = StagedBatch(warehouse.staging / run_id)
+    read = read_files(source_files(plan.to_read, input_dir), DEFAULT_MAX_FILE_BYTES)
+    outcomes = collector.settle(read, [parse_story(i.text) if i.text else None for i in read])
+    mentions = [[] for _ in loaded_stories(outcomes)]
+    stage_chunk(batch, 0, collector.chunk_tables(outcomes, mentions))
+    keys = collector.version_keys()
+    loaded = related_versions(warehouse.next_database, keys) if keys else LoadedVersions()
+    finish_batch(batch, collector, keys, loaded, plan.unchanged)
+    load_batch(warehouse, run_id, batch.files_by_table(), full_refresh=False)
+    publish_next(warehouse)

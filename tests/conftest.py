@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from production_support import Launcher, start_launcher
 
-from flows.prefect_env import configure_prefect
+from flows.orchestration.prefect_env import configure_prefect
 from flows.settings import PROJECT_ROOT, Settings
 
 configure_prefect()
@@ -46,7 +46,7 @@ def settings(tmp_path: Path, seed_input: Path) -> Settings:
 @pytest.fixture(scope="session")
 def entity_extractor() -> Any:
     """spaCy's small English model, loaded once (about a second)."""
-    from flows.entities import EntityExtractor
+    from flows.story.entities import EntityExtractor
 
     return EntityExtractor()
 
@@ -54,18 +54,18 @@ def entity_extractor() -> Any:
 @pytest.fixture(scope="session")
 def suite_runner() -> Any:
     """One GX context with every suite of ``expectations/`` (GX import and set-up cost seconds)."""
-    from flows import validate
+    from flows.quality import suites as validate
     from flows.settings import EXPECTATIONS_DIR
 
     return validate.SuiteRunner(validate.load_suites(EXPECTATIONS_DIR))
 
 
 @pytest.fixture(scope="session")
-def seed_batch(entity_extractor: Any) -> Any:
-    """The batch a first run stages from seeds/, built by the pipeline's pure stages."""
+def seed_batch(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The batch a first run stages from seeds/, built by the pipeline's own stages."""
     from batches import build
 
-    return build(SEEDS, entity_extractor)
+    return build(SEEDS, tmp_path_factory.mktemp("seed-batch"))
 
 
 @pytest.fixture(scope="session")

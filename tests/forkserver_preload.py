@@ -8,8 +8,8 @@ can SIGKILL; it just skips the imports.
 
 import great_expectations  # noqa: F401
 
-import flows.cli
+import flows.commands.cli
 import flows.pipeline  # noqa: F401
-from flows import runners
+from flows.orchestration import runners
 
 runners.extract_entities([], 1)  # loads the spaCy model into the process-wide cache

@@ -156,7 +156,7 @@ def _command(argv: list[str], env: dict[str, str], stdout: str, stderr: str) -> 
         os.dup2(target, descriptor)
         os.close(target)
     os.environ.update(env)
-    from flows.cli import main
+    from flows.commands.cli import main
 
     sys.exit(main(argv))
 

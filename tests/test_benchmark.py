@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.benchmark import main
+from bench.benchmark import main
 
 FIGURES = (
     "discover",
@@ -80,7 +80,7 @@ def test_a_child_reports_its_own_peak_not_its_parents(tmp_path: Path) -> None:
     ballast[::4096] = b"\1" * len(range(0, len(ballast), 4096))  # touch every page
     script = (
         "import resource\n"
-        "from flows.benchmark import own_peak_rss\n"
+        "from bench.benchmark import own_peak_rss\n"
         "print(own_peak_rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
     )
     output = subprocess.run(

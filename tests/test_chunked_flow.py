@@ -16,9 +16,9 @@ import duckdb
 import pytest
 from prefect import flow
 
-from flows.parquet_store import PARTITION_COLUMN, UPDATED_IN_PLACE
 from flows.pipeline import RunSummary, run_pipeline
 from flows.settings import PROJECT_ROOT, Settings
+from flows.store.parquet import PARTITION_COLUMN, UPDATED_IN_PLACE
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 

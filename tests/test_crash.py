@@ -24,9 +24,9 @@ from production_support import (
     parquet_contents,
 )
 
+from bench.story_generator import write_corpus
 from flows import faults
 from flows.pipeline import newswire_run
-from flows.story_generator import write_corpus
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 

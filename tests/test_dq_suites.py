@@ -21,13 +21,13 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
-from batches import Batch, Row, build, manifest_after
+from batches import Batch, Row, build
 
-from flows import schemas, validate
-from flows.entities import EntityExtractor
-from flows.notes import ACTIONS
+from flows import schemas
+from flows.batch.staging import CHUNK_TABLES
+from flows.quality import suites as validate
 from flows.settings import EXPECTATIONS_DIR, PROJECT_ROOT
-from flows.staging import CHUNK_TABLES
+from flows.story.notes import ACTIONS
 
 SEEDS = PROJECT_ROOT / "seeds"
 TODAY = date(2024, 6, 1)
@@ -52,15 +52,15 @@ def good(seed_batch: Batch) -> Batch:
 
 
 @pytest.fixture(scope="module")
-def later(entity_extractor: EntityExtractor, tmp_path_factory: pytest.TempPathFactory) -> Batch:
+def later(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     """The correction of the Lisbon story arriving after its first two versions were loaded."""
     first_input = tmp_path_factory.mktemp("first")
     second_input = tmp_path_factory.mktemp("second")
     shutil.copytree(SEEDS, first_input, dirs_exist_ok=True)
     correction = "012_lisbon-dockworkers-correction.txt"
     shutil.move(first_input / correction, second_input / correction)
-    first = build(first_input, entity_extractor)
-    return build(second_input, entity_extractor, manifest=manifest_after(first))
+    first = build(first_input, tmp_path_factory.mktemp("first-batch"))
+    return build(second_input, tmp_path_factory.mktemp("second-batch"), earlier=first)
 
 
 @pytest.fixture(scope="module")

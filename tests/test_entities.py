@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import entities
-from flows.entities import (
+from flows.story import entities
+from flows.story.entities import (
     EntityExtractor,
     EntityMention,
     StoryText,
     entity_id_for,
     is_headline_like,
+    model,
     resolve_story,
 )
 
@@ -363,7 +364,7 @@ def test_identical_paragraphs_go_through_the_model_once(
 
 def test_two_processes_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     single = EntityExtractor(n_process=1).extract([STORY_A, STORY_B])
-    monkeypatch.setattr(entities, "MULTIPROCESS_MIN_WORDS", 0)
+    monkeypatch.setattr(model, "MULTIPROCESS_MIN_WORDS", 0)
     double = EntityExtractor(n_process=2, batch_size=1).extract([STORY_A, STORY_B])
     assert double == single
 

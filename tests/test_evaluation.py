@@ -1,4 +1,4 @@
-"""``newswire eval parse``: the figures it prints for a small invented corpus and gold file."""
+"""The parser evaluation (``make eval``): its figures for a small invented corpus and gold."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
-from flows.evaluation import evaluate_parse, load_gold
+from bench.evaluation import evaluate_parse, load_gold, main
 
 STORIES = {
     "a.txt": (
@@ -118,7 +117,7 @@ def test_command_prints_every_figure(
     corpus: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, gold = corpus
-    assert main(["eval", "parse", "--corpus", str(folder), "--gold", str(gold)]) == 0
+    assert main(["--corpus", str(folder), "--gold", str(gold)]) == 0
     out = capsys.readouterr().out
     assert "files: 5  parsed: 3  rejected: 2 (empty 1, no_header 1)" in out
     assert "headline exact: 0.6667 (2/3)" in out
@@ -133,8 +132,8 @@ def test_command_without_gold_and_with_a_missing_corpus(
     corpus: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, _ = corpus
-    assert main(["eval", "parse", "--corpus", str(folder)]) == 0
+    assert main(["--corpus", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "files: 5  parsed: 3" in out and "headline" not in out
-    assert main(["eval", "parse", "--corpus", str(tmp_path / "nowhere")]) == 1
+    assert main(["--corpus", str(tmp_path / "nowhere")]) == 1
     assert "does not exist" in capsys.readouterr().err

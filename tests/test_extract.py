@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.extract import discover, discover_table, read_file, source_files
-from flows.parse import BAD_NAME
+from flows.batch.extract import discover, discover_table, read_file, source_files
 from flows.schemas import DISCOVERED_FILES
+from flows.story.parse import BAD_NAME
 
 
 def write(root: Path, relative: str, text: str = "x") -> Path:

@@ -18,11 +18,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from flows import cli
+from flows.commands import cli
 from flows.pipeline import DataQualityError, newswire_run
+from flows.quality.suites import load_suites
 from flows.schemas import ALL_TABLES, BATCH_TABLES
 from flows.settings import EXPECTATIONS_DIR
-from flows.validate import load_suites
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 

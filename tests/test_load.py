@@ -15,10 +15,10 @@ import pytest
 from prefect import flow
 from production_support import database_contents, leftovers, parquet_contents
 
-from flows import warehouse
 from flows.pipeline import RunSummary, run_pipeline
 from flows.settings import DEFAULT_INPUT as SEEDS
 from flows.settings import Settings
+from flows.store import warehouse
 
 
 @flow(name="newswire-test-load", validate_parameters=False)
@@ -57,6 +57,6 @@ def test_the_load_beside_validation_equals_a_reference_run(
     # background_seconds holds a load that ran in the background and was kept.
     assert ("load" in summary.background_seconds) is (memory == "64MB")
     reference = database_contents(seed_reference / "news.duckdb")
-    assert database_contents(settings.database_path) == reference
+    assert database_contents(settings.warehouse.database) == reference
     assert parquet_contents(settings.warehouse_dir) == reference
     assert leftovers(settings.warehouse_dir) == []

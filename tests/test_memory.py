@@ -7,7 +7,8 @@ import gc
 import psutil
 import pytest
 
-from flows import memory, progress
+from flows import memory
+from flows.orchestration import progress
 from flows.settings import Settings
 
 
@@ -32,7 +33,7 @@ def test_a_task_result_of_many_items_is_linked_to_prefect_once(prefect_server: N
     from prefect import flow, task
     from prefect.context import FlowRunContext
 
-    from flows.runners import Results
+    from flows.orchestration.runners import Results
 
     @task
     def as_list() -> list[str]:

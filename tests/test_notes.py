@@ -1,4 +1,4 @@
-"""Golden cases and properties of the update-note grammar (flows/notes.py).
+"""Golden cases and properties of the update-note grammar (flows/story/notes/).
 
 Every note here is invented for the test; none is taken from a licensed corpus.
 """
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from flows.notes import ACTIONS, UpdateNote, parse_update_note
+from flows.story.notes import ACTIONS, UpdateNote, parse_update_note
 
 PUB = date(2021, 3, 10)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import cli
-from flows.operator import Shell
-from flows.progress import Progress
-from flows.run_lock import lock_holder, run_lock
+from flows.commands import cli
+from flows.commands.operator import Shell
+from flows.orchestration.progress import Progress
+from flows.store.lock import lock_holder, run_lock
 
 
 def test_status_shows_runs_tables_lock_and_parquet(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from flows.parse import (
+from flows.story.parse import (
     BAD_DATE,
     EMPTY,
     NO_BODY,
@@ -559,7 +559,7 @@ def test_analyst_rating_is_a_numbered_story_paragraph_not_a_note() -> None:
 
 def test_entities_are_numbered_like_update_notes() -> None:
     """Subheads are not numbered, so entity paragraph numbers must skip them too."""
-    from flows.pipeline import entities_task
+    from flows.orchestration.runners import EntityStage
 
     story = parsed(
         " date 2019-04-02 Steelmaker Profit Beats Estimates\n\n"
@@ -569,7 +569,7 @@ def test_entities_are_numbered_like_update_notes() -> None:
         "Analysts Weigh In\n\n"
         "Shares rose 3% in Helsinki, and Angela Merkel praised the plant in Berlin."
     )
-    (mentions,) = entities_task.fn([story], 1).items
+    (mentions,) = EntityStage(processes=1).extract([story])
     numbered = dict(story.numbered_paragraphs)
     assert numbered[3].startswith("Shares rose")
     later = [m for m in mentions if m.first_paragraph_no == 3]

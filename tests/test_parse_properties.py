@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.parse import (
+from flows.story.parse import (
     KINDS,
     REJECTION_CODES,
     STORY,
@@ -226,7 +226,7 @@ def test_a_storys_word_count_is_the_sum_over_its_paragraphs(paragraphs: list[str
 
 
 def test_every_rejection_code_is_one_the_warehouse_accepts() -> None:
-    from flows import parse
+    from flows.story import parse
 
     codes = {parse.EMPTY, parse.NOT_UTF8, parse.NO_HEADER, parse.BAD_DATE, parse.NO_BODY}
     codes |= {parse.TOO_LARGE, parse.UNREADABLE, parse.BAD_NAME}

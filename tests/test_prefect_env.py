@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 
-from flows.prefect_env import DEFAULTS
+from flows.orchestration.prefect_env import DEFAULTS
 from flows.settings import PROJECT_ROOT
 
 SHOW = (
-    "import flows.cli\n"
+    "import flows.commands.cli\n"
     "from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS\n"
     "print(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), PREFECT_HOME.value())\n"
 )
@@ -42,7 +42,7 @@ def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
     for command in ("serve", "run"):
         code = (
             f"import sys; sys.argv = ['newswire', '{command}']\n"
-            "import flows.cli\n"
+            "import flows.commands.cli\n"
             "from prefect.settings import PREFECT_LOGGING_LEVEL\n"
             "print(PREFECT_LOGGING_LEVEL.value())\n"
         )

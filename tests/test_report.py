@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flows import report
+from flows.report import charts, data, formatting, sections, write_report
+from flows.report import page as report
+from flows.settings import SQL_DIR, WarehouseLayout
 
 # The warehouse contract as DDL, so these tests do not depend on the loader being finished.
 DDL = {
@@ -235,8 +236,8 @@ def build_warehouse(path: Path, tables: dict[str, list[tuple[object, ...]]] = RO
 def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The rendered page of the full tiny warehouse, built once since tests only read it."""
     tmp = tmp_path_factory.mktemp("report")
-    db = build_warehouse(tmp / "news.duckdb")
-    return report.write_report(db, tmp / "reports").read_text(encoding="utf-8")
+    build_warehouse(tmp / "news.duckdb")
+    return write_report(WarehouseLayout(tmp)).read_text(encoding="utf-8")
 
 
 CHART_IDS = (
@@ -262,7 +263,7 @@ def test_untrusted_text_is_escaped(page: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; rally &amp; bonds slip" in page
     assert "Rates &amp; yields" in page
     assert "in/&lt;evil&gt;.txt" in page
-    assert "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "&#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
     assert "duplicate ids: &lt;a1&gt;, a2 &amp; a3" in page
     # Inside SVG text and <title> tooltips too.
     assert "Acme &lt;Corp&gt;" in svg_of(page, "chart-top-entities")
@@ -328,7 +329,7 @@ def test_dq_history_shows_both_runs(page: str) -> None:
     assert "100%" in svg
     assert "50%" in svg
     assert "run run-2 (failed_validation)" in svg
-    assert report.AMBER in svg and report.GREEN in svg
+    assert charts.AMBER in svg and charts.GREEN in svg
 
 
 def test_top_entities_count_latest_versions_only(page: str) -> None:
@@ -369,7 +370,7 @@ def test_no_query_errors_on_full_warehouse(tmp_path: Path) -> None:
     db = build_warehouse(tmp_path / "news.duckdb")
     con = duckdb.connect(str(db), read_only=True)
     try:
-        wh = report.Warehouse(con)
+        wh = data.Warehouse(con)
         report.render_html(wh, db, None)
     finally:
         con.close()
@@ -378,9 +379,8 @@ def test_no_query_errors_on_full_warehouse(tmp_path: Path) -> None:
 
 
 def test_empty_database_renders_no_data_notes(tmp_path: Path) -> None:
-    db = tmp_path / "news.duckdb"
-    duckdb.connect(str(db)).close()
-    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    duckdb.connect(str(tmp_path / "news.duckdb")).close()
+    page = write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8")
     assert "No data yet" in page
     assert "No pipeline runs yet" in page
     assert "<svg" not in page
@@ -391,7 +391,7 @@ def test_empty_database_renders_no_data_notes(tmp_path: Path) -> None:
 
 def test_missing_database_file_is_not_created(tmp_path: Path) -> None:
     db = tmp_path / "news.duckdb"
-    path = report.write_report(db, tmp_path / "reports")
+    path = write_report(WarehouseLayout(tmp_path))
     assert not db.exists()
     assert "No data yet" in path.read_text(encoding="utf-8")
 
@@ -405,8 +405,8 @@ def test_first_run_failed_validation_without_data_tables(tmp_path: Path) -> None
         "rejected_files": [ROWS["rejected_files"][0]],
         "run_stages": [("run-1", "validate", 1.0, 3)],
     }
-    db = build_warehouse(tmp_path / "news.duckdb", only_runs)
-    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    build_warehouse(tmp_path / "news.duckdb", only_runs)
+    page = write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8")
     assert "report-errors" not in page
     assert "0 of 1 expectations passed" in page
     assert 'id="chart-stories-per-day-empty"' in page
@@ -421,17 +421,17 @@ def test_query_error_is_reported_not_raised(tmp_path: Path) -> None:
     con = duckdb.connect(str(db))
     con.execute("alter table dq_results drop column severity")
     con.close()
-    page = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
+    page = write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8")
     assert 'id="report-errors"' in page
     assert "dq_last_run" in page
 
 
 def test_write_is_atomic_and_replaces(tmp_path: Path) -> None:
-    db = build_warehouse(tmp_path / "news.duckdb")
+    build_warehouse(tmp_path / "news.duckdb")
     out = tmp_path / "reports"
     out.mkdir()
     (out / "index.html").write_text("old", encoding="utf-8")
-    path = report.write_report(db, out)
+    path = write_report(WarehouseLayout(tmp_path))
     assert path == out / "index.html"
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in out.iterdir()) == ["index.html"]
@@ -443,34 +443,54 @@ def test_database_is_opened_read_only(tmp_path: Path) -> None:
     try:
         # A read-write open would conflict with this reader's lock in another process; in one
         # process DuckDB rejects mixing configurations, so a read-only report must succeed here.
-        report.write_report(db, tmp_path / "reports")
+        write_report(WarehouseLayout(tmp_path))
     finally:
         reader.close()
 
 
 def test_data_docs_link_is_relative(tmp_path: Path) -> None:
-    db = build_warehouse(tmp_path / "news.duckdb")
-    docs = tmp_path / "gx" / "data docs" / "index.html"
-    page = report.write_report(db, tmp_path / "reports", data_docs_index=docs).read_text(
-        encoding="utf-8"
-    )
-    assert 'id="data-docs-link" href="../gx/data%20docs/index.html"' in page
-    no_docs = report.write_report(db, tmp_path / "reports").read_text(encoding="utf-8")
-    assert "data-docs-link" not in no_docs
-
-
-def test_main_regenerates_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build_warehouse(tmp_path / "news.duckdb")
-    assert report.main(["--warehouse", str(tmp_path)]) == 0
+    warehouse = WarehouseLayout(tmp_path)
+    no_docs = write_report(warehouse).read_text(encoding="utf-8")
+    assert "data-docs-link" not in no_docs
+    warehouse.data_docs.mkdir(parents=True)
+    (warehouse.data_docs / "index.html").write_text("docs", encoding="utf-8")
+    page = write_report(warehouse).read_text(encoding="utf-8")
+    assert 'id="data-docs-link" href="data_docs/index.html"' in page
+    docs = tmp_path / "gx" / "data docs" / "index.html"
+    assert report.relative_href(docs, warehouse.reports) == "../gx/data%20docs/index.html"
+
+
+def test_report_command_regenerates_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.commands import cli
+
+    build_warehouse(tmp_path / "news.duckdb")
+    assert cli.main(["report", "--warehouse", str(tmp_path)]) == 0
     out = tmp_path / "reports" / "index.html"
     assert capsys.readouterr().out.strip() == str(out)
     assert "newswire" in out.read_text(encoding="utf-8")
 
 
+def test_report_command_without_warehouse_fails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.commands import cli
+
+    assert cli.main(["report", "--warehouse", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == f"newswire: no warehouse at {tmp_path / 'news.duckdb'}; run 'newswire run' first\n"
+    )
+    assert not (tmp_path / "news.duckdb").exists()
+    assert not (tmp_path / "reports").exists()
+
+
 def test_sql_files_use_lowercase_keywords_and_bound_values() -> None:
-    files = sorted(report.SQL_DIR.glob("*.sql"))
+    files = sorted((SQL_DIR / "report").glob("*.sql"))
     names = {f.stem for f in files}
-    assert set(report.QUERY_TABLES) | {"existing_tables", "table_count"} == names
+    assert set(data.QUERY_TABLES) | {"existing_tables", "table_count"} == names
     upper = re.compile(r"\b(SELECT|FROM|WHERE|GROUP|ORDER|LIMIT|JOIN|WITH|AND|OR|AS)\b")
     for f in files:
         text = "\n".join(
@@ -485,7 +505,7 @@ def test_sql_files_use_lowercase_keywords_and_bound_values() -> None:
     [(0, [0.0, 1.0]), (7, [0.0, 2.0, 4.0, 6.0, 8.0]), (100, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0])],
 )
 def test_nice_ticks(maximum: float, expected: list[float]) -> None:
-    assert report.nice_ticks(maximum) == expected
+    assert charts.nice_ticks(maximum) == expected
 
 
 @pytest.mark.parametrize(
@@ -493,17 +513,27 @@ def test_nice_ticks(maximum: float, expected: list[float]) -> None:
     [(None, "—"), (0.25, "0.25 s"), (12.34, "12.3 s"), (125, "2 min 5 s"), (7260, "2 h 1 min")],
 )
 def test_fmt_seconds(seconds: float | None, text: str) -> None:
-    assert report.fmt_seconds(seconds) == text
+    assert formatting.fmt_seconds(seconds) == text
 
 
-def test_esc_handles_quotes_and_none() -> None:
-    assert report.esc(None) == ""
-    assert report.esc("\"a\" & 'b' <c>") == html.escape("\"a\" & 'b' <c>", quote=True)
+def test_templates_escape_quotes_and_print_none_as_nothing() -> None:
+    template = report.environment().from_string('<a title="{{ v }}">{{ v }}</a>')
+    assert template.render(v=None) == '<a title=""></a>'
+    escaped = "&#34;a&#34; &amp; &#39;b&#39; &lt;c&gt;"
+    assert template.render(v="\"a\" & 'b' <c>") == f'<a title="{escaped}">{escaped}</a>'
+
+
+def test_templates_ship_inside_the_package() -> None:
+    import flows.report
+
+    folder = Path(flows.report.__file__).parent / "templates"
+    names = {p.name for p in folder.iterdir()}
+    assert {"report.html.j2", "style.css.j2", "macros.html.j2", "charts.html.j2"} <= names
 
 
 def test_stories_over_years_are_drawn_per_month() -> None:
     by_day = {dt.date(2022, 10, 30): 2, dt.date(2022, 12, 1): 1, dt.date(2023, 2, 14): 4}
-    unit, bars = report.story_bars(by_day)
+    unit, bars = sections.story_bars(by_day)
     assert unit == "month"
     assert [(b.label, b.value) for b in bars] == [
         ("2022-10", 2),
@@ -512,6 +542,91 @@ def test_stories_over_years_are_drawn_per_month() -> None:
         ("2023-01", 0),
         ("2023-02", 4),
     ]
-    unit, bars = report.story_bars({dt.date(2023, 2, 1): 1, dt.date(2023, 2, 3): 2})
+    unit, bars = sections.story_bars({dt.date(2023, 2, 1): 1, dt.date(2023, 2, 3): 2})
     assert unit == "day"
     assert [b.value for b in bars] == [1, 0, 2]
+
+
+# Autoescaping proof: every text column the page shows holds markup and both quote characters.
+HOSTILE = "<script>alert(1)</script> \"double\" 'single' & co"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &#34;double&#34; &#39;single&#39; &amp; co"
+HOSTILE_ROWS: dict[str, list[tuple[object, ...]]] = {
+    "pipeline_runs": [
+        ("run-0", None, T0, T0 + dt.timedelta(seconds=3), HOSTILE, 1, 1, 0, 0, 1),
+        (
+            f"run {HOSTILE}",
+            None,
+            T1,
+            T1 + dt.timedelta(seconds=9),
+            "failed_validation",
+            3,
+            3,
+            0,
+            1,
+            0,
+        ),
+    ],
+    "run_stages": [(f"run {HOSTILE}", HOSTILE, 1.5, 3)],
+    "dq_results": [
+        (f"run {HOSTILE}", HOSTILE, HOSTILE, False, 2, HOSTILE, "error"),
+        (f"run {HOSTILE}", "articles", "expect_long_detail", False, 1, HOSTILE * 5, "warning"),
+    ],
+    "articles": [
+        (
+            "a1",
+            "s1",
+            1,
+            True,
+            f"in/{HOSTILE}.txt",
+            "h1",
+            dt.date(2024, 4, 28),
+            HOSTILE,
+            HOSTILE,
+            HOSTILE,
+            "lede",
+            "body",
+            1,
+            10,
+            None,
+            T0,
+            "run-0",
+        )
+    ],
+    "entities": [("e1", HOSTILE, HOSTILE, [])],
+    "entity_mentions": [("a1", "e1", 1, 1, [])],
+    "update_notes": [("a1", 1, "note", [HOSTILE], None, [], None, None, "top")],
+    "source_files": [(f"in/{HOSTILE}.txt", "h1", 10, HOSTILE, "a1", "run-0", "run-0")],
+    "rejected_files": [(f"in/{HOSTILE}.txt", "h2", HOSTILE, HOSTILE, f"run {HOSTILE}", T1)],
+}
+
+
+def test_untrusted_text_is_escaped_in_every_section(tmp_path: Path) -> None:
+    build_warehouse(tmp_path / "news.duckdb", HOSTILE_ROWS)
+    page = write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8")
+    assert "report-errors" not in page
+    # Nothing of the payload survives as markup, and no quote is left bare for an attribute.
+    assert "<script" not in page.lower()
+    assert '"double"' not in page
+    assert "'single'" not in page
+    # Escaped once, not twice: the reader sees the text as it is in the warehouse.
+    assert "&amp;lt;" not in page and "&amp;#" not in page
+    sections = dict(re.findall(r'<section id="([^"]+)">(.*?)</section>', page, re.S))
+    assert set(sections) == {"last-run", "quality", "content", "rejections", "runs"}
+    for name, html_text in sections.items():
+        assert ESCAPED in html_text, name
+    # Run id, status, headline, wire, dateline, file, reason and details, each in its cell.
+    assert f"Run <code>run {ESCAPED}</code>" in sections["last-run"]
+    assert f"<tr><td>{ESCAPED}</td>" in sections["last-run"]  # source file status
+    assert f'<span class="badge badge-muted">{ESCAPED}</span>' in sections["runs"]
+    assert f"<td>{ESCAPED}</td><td>{ESCAPED}</td><td>{ESCAPED}</td>" in sections["content"]
+    assert f'<span class="path">in/{ESCAPED}.txt</span>' in sections["content"]
+    assert f'<span class="path">in/{ESCAPED}.txt</span>' in sections["rejections"]
+    assert f'<span class="badge badge-bad">{ESCAPED}</span>' in sections["rejections"]
+    assert f'<span class="detail">{ESCAPED}</span>' in sections["rejections"]
+    assert f'<span class="detail">{ESCAPED}</span>' in sections["quality"]
+    assert f"<pre>{ESCAPED * 5}</pre>" in sections["quality"]
+    history = re.search(r'<table id="dq-failure-history">.*?</table>', page, re.S)
+    assert history and f"<td><code>{ESCAPED}</code></td><td>{ESCAPED}</td>" in history.group(0)
+    for chart_id in CHART_IDS:
+        if chart_id != "chart-stories-per-day":  # dates only
+            assert ESCAPED in svg_of(page, chart_id), chart_id

@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import report
+from flows.report import write_report
+from flows.settings import WarehouseLayout
 
 TIMEOUT_S = 60
 CHROMIUM_FLAGS = (
@@ -189,8 +190,8 @@ def build_warehouse(path: Path) -> Path:
 @pytest.fixture
 def report_page(tmp_path: Path) -> Path:
     """The report of the small warehouse, written where Chromium can open it."""
-    db = build_warehouse(tmp_path / "news.duckdb")
-    return report.write_report(db, tmp_path / "reports")
+    build_warehouse(tmp_path / "news.duckdb")
+    return write_report(WarehouseLayout(tmp_path))
 
 
 def title_of(dom: str) -> str:

@@ -13,11 +13,12 @@ import duckdb
 import pytest
 from production_support import database_contents, leftovers, parquet_contents
 
-from flows import cli, faults
-from flows.publish import parquet_in_sync
-from flows.retry import is_transient
+from flows import faults
+from flows.commands import cli
+from flows.orchestration.retry import is_transient
 from flows.settings import DEFAULT_INPUT as SEEDS
-from flows.settings import Settings
+from flows.settings import WarehouseLayout
+from flows.store.publish import parquet_in_sync
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -75,7 +76,7 @@ def test_a_lasting_io_error_fails_the_run_with_one_clear_line(
         assert connection.execute("select count(*) from articles").fetchall() == [(0,)]
         runs = connection.execute("select status, message from pipeline_runs").fetchall()
     assert runs == [("failed", "OSError: [Errno 5] injected transient I/O error at read_hash")]
-    assert parquet_in_sync(Settings(warehouse_dir=warehouse)) is True
+    assert parquet_in_sync(WarehouseLayout(warehouse)) is True
     assert leftovers(warehouse) == []
 
 

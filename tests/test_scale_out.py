@@ -9,8 +9,8 @@ import pytest
 from production_support import database_contents, parquet_contents
 
 from flows import faults
+from flows.orchestration.runners import ChunkRunner, split_evenly
 from flows.pipeline import newswire_run
-from flows.runners import ChunkRunner, chunked
 from flows.settings import DEFAULT_INPUT as SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.usefixtures("prefect_server")
 def test_chunks_are_contiguous_cover_everything_and_none_is_empty() -> None:
     items = list(range(11))
     for count in (1, 2, 3, 4, 11, 50):
-        pieces = chunked(items, count)
+        pieces = split_evenly(items, count)
         assert [x for piece in pieces for x in piece] == items
         assert all(pieces) and len(pieces) <= count
-    assert chunked([], 4) == []
+    assert split_evenly([], 4) == []
     with pytest.raises(ValueError, match="unknown runner"):
         ChunkRunner("spark")
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from production_support import Launcher
 
-from flows.serve import DEFAULT_CRON, deployment_parameters
+from flows.commands.serve import DEFAULT_CRON, deployment_parameters
 from flows.settings import DEFAULT_INPUT as SEEDS
 from flows.settings import PROJECT_ROOT
 

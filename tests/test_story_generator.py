@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import story_generator as sg
-from flows.story_generator import (
+from bench import story_generator as sg
+from bench.story_generator import (
     MAX_WORDS,
     MIN_WORDS,
     REJECT_CODES,
@@ -343,7 +343,7 @@ def test_invariants_hold_for_any_seed(seed: int, count: int) -> None:
 
 def test_the_parser_accepts_good_files_and_rejects_malformed_ones_for_their_reason() -> None:
     """Through ``flows.parse`` itself, so benchmark figures count what the pipeline would load."""
-    from flows.parse import ParsedStory, Rejection, decode, parse_story
+    from flows.story.parse import ParsedStory, Rejection, decode, parse_story
 
     files = list(generate_stories(3000, seed=23, malformed_share=0.02))
     outcomes: Counter[tuple[str | None, str]] = Counter()

@@ -6,7 +6,7 @@ the details of a group with rows.
 
 from __future__ import annotations
 
-from flows.validate import NO_ROWS, DqResult, checked_columns, merge_results
+from flows.quality.suites import NO_ROWS, DqResult, checked_columns, merge_results
 
 
 def result(expectation: str, success: bool, count: int | None, details: str | None) -> DqResult:

@@ -10,30 +10,32 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import fields
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from batches import load_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import warehouse
-from flows.extract import discover, read_files
-from flows.incremental import compute_versions, settle, version_key, versions_for_keys
-from flows.parse import ParsedStory, parse_story
-from flows.pipeline import newswire_run
-from flows.schemas import VERSION_KEYS
-from flows.settings import SQL_DIR
-from flows.staging import build_batch, version_keys_from, version_keys_table
-from flows.tables import BatchContext, loaded_stories
-from flows.versions import (
+from flows.batch.versions import (
     VersionKey,
     assign_versions,
     pack_prints,
     paragraph_print,
     paragraph_prints,
+    query_related_versions,
+    version_key,
+    version_keys_from,
+    version_keys_table,
+    versions_for_keys,
 )
+from flows.pipeline import newswire_run
+from flows.schemas import VERSION_KEYS
+from flows.settings import WarehouseLayout
+from flows.store import warehouse
+from flows.story.parse import ParsedStory, parse_story
 
 HEADLINE = "Alpine Cable Car Operator Halts Line After Cable Fault"
 STAFF = (
@@ -222,7 +224,7 @@ def test_version_keys_come_back_from_their_arrow_chunks_unchanged() -> None:
 def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
     """``sql/queries/related_versions.sql`` fingerprints loaded paragraphs the same way."""
     with duckdb.connect() as connection:
-        warehouse.apply_schema(connection, SQL_DIR)
+        warehouse.apply_schema(connection)
         connection.execute(
             "insert into articles (article_id, story_id, version, is_latest, source_file, "
             "content_sha256, published_date, headline, wire, lede, body, paragraph_count, "
@@ -234,9 +236,7 @@ def test_paragraph_print_has_an_identical_sql_twin(text: str) -> None:
             [text, "an unnumbered subhead"],
         )
         new = VersionKey("new", date(2023, 3, 7), "h", "", 0, 1)
-        related = warehouse.query_related_versions(
-            connection, SQL_DIR, warehouse.empty_manifest(), [new]
-        )
+        related = query_related_versions(connection, [new])
     assert related.versions["a"][0].paragraph_prints == pack_prints([paragraph_print(text)])
 
 
@@ -316,12 +316,10 @@ def test_grouping_with_related_stories_equals_regrouping_everything(
         texts[article_id] = paragraphs
     loaded, new = keys[: min(split, len(keys) - 1)], keys[min(split, len(keys) - 1) :]
     with duckdb.connect() as connection:
-        warehouse.apply_schema(connection, SQL_DIR)
+        warehouse.apply_schema(connection)
         insert_loaded(connection, loaded, texts)
-        manifest = warehouse.query_related_versions(
-            connection, SQL_DIR, warehouse.empty_manifest(), new
-        )
-    new_versions, changes = versions_for_keys(new, manifest)
+        loaded_versions = query_related_versions(connection, new)
+    new_versions, changes = versions_for_keys(new, loaded_versions)
     everything = assign_versions(keys)
     before = assign_versions(loaded)
     assert new_versions == {key.article_id: everything[key.article_id] for key in new}
@@ -337,19 +335,9 @@ def load(database: Path, folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    staged = warehouse.prepare_next(database, SQL_DIR)
-    manifest = warehouse.read_manifest(staged, SQL_DIR)
-    read = read_files(discover(folder), 1 << 20)
-    outcomes = settle(read, [parse_story(item.text or "") for item in read], manifest)
-    new = [o for o in loaded_stories(outcomes) if o.source.relative_path in files]
-    stories = [o.story for o in new if o.story is not None]
-    manifest = warehouse.related_versions(staged, SQL_DIR, manifest, [key(s) for s in stories])
-    versions, changes = compute_versions(stories, manifest)
-    context = BatchContext("run", datetime.now(UTC).replace(tzinfo=None))
-    batch = build_batch(new, [[] for _ in new], versions, changes, context)
-    with warehouse.transaction(staged) as connection:
-        warehouse.run_sql_folder(connection, SQL_DIR / "load", batch)
-    warehouse.publish_next(database)
+    layout = WarehouseLayout(database.parent)
+    assert layout.database == database
+    load_folder(folder, layout, f"run-{len(list(folder.iterdir()))}")
 
 
 def query(database: Path, sql: str) -> list[tuple[object, ...]]:

@@ -389,7 +389,11 @@ class Floors:
 def _story_files(input_dir: Path) -> list[str]:
     from flows.batch.extract import discover
 
-    return [source.location for source in discover(input_dir) if not source.undecodable_name]
+    return [
+        source.location
+        for source in discover(input_dir)
+        if not source.undecodable_name and source.problem is None
+    ]
 
 
 def measure_io(paths: Sequence[str]) -> tuple[float, int]:

@@ -14,8 +14,8 @@ library function; this module only wires them and decides what a failed validati
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -34,7 +34,7 @@ from flows.batch.staging import BatchCollector, StagedBatch, unchanged_tables
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.orchestration import progress
 from flows.orchestration.retry import describe_failure
-from flows.orchestration.runners import DEFAULT_DASK_WORKERS, ChunkRunner, EntityStage
+from flows.orchestration.runners import ChunkRunner, EntityStage
 from flows.orchestration.stages import (
     DATA_DOCS,
     DISCOVER,
@@ -72,13 +72,11 @@ from flows.orchestration.tasks import (
     validate_task,
 )
 from flows.quality.results import DqResult, gate_message
-from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
+from flows.settings import DEFAULT_DASK_WORKERS, DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
 from flows.store import publish, warehouse
 from flows.store.lock import run_lock
 from flows.store.parquet import quarantine
 from flows.store.warehouse import NOTHING_LOADED, BatchLoad
-
-log = logging.getLogger("newswire")
 
 
 class DataQualityError(RuntimeError):
@@ -307,11 +305,13 @@ def report(run: PipelineRun, summary: RunSummary) -> None:
 
 
 def fail(run: PipelineRun, error: Exception) -> RunFailedError:
-    """Leave the published warehouse as it was, record why the run broke, say it in one line."""
+    """Leave the published warehouse as it was, record why the run broke, say it in one line
+    (which also says when recording the failure failed: nothing is printed beside it)."""
     if run.loading is not None:
         run.loading.wait()  # it writes the copy about to be discarded
     layout = run.settings.warehouse
     warehouse.discard_next(layout)
+    message = describe_failure(run.stages.current, error)
     try:
         records = run_records(
             run.settings, failed_summary(run.run_id, error), run.started_at, [], run.stages
@@ -321,22 +321,22 @@ def fail(run: PipelineRun, error: Exception) -> RunFailedError:
         # Parquet too, so its pipeline_runs says the same as the DuckDB file; the batch tables
         # are as published (linked, not exported again).
         publish.publish(layout, f"{run.run_id}-failed", frozenset(schemas.BATCH_TABLES))
-    except Exception:  # the original error matters more than this one
-        log.exception("could not record the failed run %s", run.run_id)
+    except Exception as recording:  # the original error matters more than this one
         warehouse.discard_next(layout)
+        if not isinstance(recording, warehouse.WarehouseDamagedError):
+            cause = " ".join(f"{type(recording).__name__}: {recording}".split())[:200]
+            message += f" (the failed run could not be recorded: {cause})"
     if run.settings.write_report:
         refresh_report_quietly(run.settings)
-    return RunFailedError(describe_failure(run.stages.current, error))
+    return RunFailedError(message)
 
 
 def refresh_report_quietly(settings: Settings) -> None:
     """Best effort: the report shows a broken run too; the run's own error matters more."""
     from flows.report import write_report
 
-    try:
+    with contextlib.suppress(Exception):
         write_report(settings.warehouse)
-    except Exception:
-        log.exception("could not regenerate the report after the failed run")
 
 
 def run_locked(
@@ -351,11 +351,13 @@ def run_locked(
     counts = summary.accounting
     # The line the Prefect UI shows for a scheduled run that nobody watched.
     get_run_logger().info(
-        "run %s: %d files seen, %d new, %d skipped, %d rejected; %d articles loaded",
+        "run %s: %d files seen: %d new, %d duplicate, %d unchanged, %d rejected; "
+        "%d articles loaded",
         summary.run_id,
         counts.files_seen,
         counts.files_new,
-        counts.files_skipped,
+        counts.files_duplicate,
+        counts.files_unchanged,
         counts.files_rejected,
         summary.articles_loaded,
     )

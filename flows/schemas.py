@@ -129,6 +129,11 @@ PIPELINE_RUNS = pa.schema(
         pa.field("files_skipped", pa.int32(), nullable=False),
         pa.field("files_rejected", pa.int32(), nullable=False),
         pa.field("articles_loaded", pa.int32(), nullable=False),
+        # Not in the contract: files_skipped in its two parts, a duplicate (content already
+        # loaded under another name, met for the first time) and an unchanged file (seen
+        # before as it is); null on runs recorded before they were counted apart.
+        pa.field("files_duplicate", pa.int32()),
+        pa.field("files_unchanged", pa.int32()),
         # Not in the contract: the input root and the one-line reason of a failed run.
         pa.field("input_root", STRING),
         pa.field("message", STRING),
@@ -205,6 +210,11 @@ DISCOVERED_FILES = pa.schema(
         pa.field("mtime_ns", pa.int64(), nullable=False),
         # Its name is not UTF-8: source_file holds it with \x escapes; it is rejected unread.
         pa.field("undecodable_name", pa.bool_(), nullable=False),
+        # Not a story file discovery may open (a link out of the input folder, a loop, a FIFO,
+        # a folder it could not list): the reason code it is rejected with, unread, and why.
+        # Its size and mtime are then the entry's own (lstat), so a rerun sees it unchanged.
+        pa.field("problem", STRING),
+        pa.field("problem_detail", STRING),
     ]
 )
 
@@ -258,6 +268,11 @@ REJECT_REASONS = (
     "too_large",
     "unreadable",
     "bad_name",
+    "outside_input",
+    "symlink_loop",
+    "dangling_link",
+    "not_a_file",
+    "unreadable_folder",
 )
 FILE_STATUSES = ("loaded", "duplicate", "rejected")
 RUN_STATUSES = ("success", "failed_validation", "failed")

@@ -15,6 +15,10 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 DATABASE_FILE = "news.duckdb"
 REPORT_FILE = "index.html"
 
+# Where parse and entity extraction run (``flows.orchestration.runners``): here, or on Dask.
+RUNNERS = ("default", "dask")
+DEFAULT_DASK_WORKERS = 2
+
 # A wire story is a few kilobytes; anything this large is not a story and would only bloat memory.
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 

@@ -14,6 +14,7 @@ import pytest
 from flows.commands import cli
 from flows.commands.operator import Shell
 from flows.orchestration.progress import Progress
+from flows.settings import WarehouseLayout
 from flows.store.lock import lock_holder, run_lock
 
 
@@ -28,7 +29,7 @@ def test_status_shows_runs_tables_lock_and_parquet(
     out = capsys.readouterr().out
     assert "run        none" in out
     assert "in step with news.duckdb" in out
-    assert "last 1 runs" in out and "success" in out
+    assert "last 1 run\n" in out and "success" in out
     assert any(line.split() == ["articles", "8"] for line in out.splitlines())
 
     with run_lock(lock):
@@ -55,7 +56,9 @@ def test_sql_prints_results_and_refuses_writes(
     assert capsys.readouterr().out.splitlines() == ["wire,n", "Bloomberg,7", "Reuters,1"]
 
     assert cli.main(["sql", "delete from articles", "--warehouse", warehouse]) == 1
-    assert "read-only mode" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "newswire: refused: DELETE statements can change the warehouse; newswire sql only reads\n"
+    )
     assert cli.main(["sql", "select 1", "--warehouse", "/nonexistent"]) == 1
     assert "no warehouse at" in capsys.readouterr().err
 
@@ -70,7 +73,7 @@ def test_shell_runs_statements_and_reopens_after_a_run_publishes(
     database = tmp_path / "news.duckdb"
     shutil.copyfile(seed_reference / "news.duckdb", database)
     output = io.StringIO()
-    shell = Shell(database, output)
+    shell = Shell(WarehouseLayout(tmp_path), output)
     script = lines(".tables", "select count(*) as n", "from articles;", ".mode csv")
 
     def read_line(prompt: str) -> str:
@@ -85,7 +88,7 @@ def test_shell_runs_statements_and_reopens_after_a_run_publishes(
     assert "n\n-\n8\n(1 row)" in text
 
     # A run publishes: a new file replaces the old one (what os.replace does in a run).
-    shell = Shell(database, output := io.StringIO())
+    shell = Shell(WarehouseLayout(tmp_path), output := io.StringIO())
     shell.execute("select count(*) from articles;")
     changed = tmp_path / "news.next.duckdb"
     shutil.copyfile(database, changed)
@@ -97,7 +100,9 @@ def test_shell_runs_statements_and_reopens_after_a_run_publishes(
     shell.close()
     text = output.getvalue()
     assert "(a run published a new warehouse: reopened)" in text
-    assert text.rstrip().endswith("read-only mode!")
+    assert text.endswith(
+        "error: refused: INSERT statements can change the warehouse; newswire shell only reads\n"
+    )
     assert "n\n-\n7" in text
 
 

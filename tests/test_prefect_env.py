@@ -37,14 +37,17 @@ def test_importing_the_cli_applies_the_prefect_defaults() -> None:
     ]
 
 
-def test_served_runs_keep_info_lines_other_commands_warnings() -> None:
+def test_every_run_logs_info_to_prefect_and_only_serve_prints_it() -> None:
+    """Manual and served runs send their summary (INFO) to the Prefect API; the console of a
+    manual run shows warnings only (the command prints its own summary)."""
     levels = []
     for command in ("serve", "run"):
         code = (
             f"import sys; sys.argv = ['newswire', '{command}']\n"
             "import flows.commands.cli\n"
             "from prefect.settings import PREFECT_LOGGING_LEVEL\n"
-            "print(PREFECT_LOGGING_LEVEL.value())\n"
+            "import os\n"
+            "print(PREFECT_LOGGING_LEVEL.value(), os.environ['PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL'])\n"
         )
         levels.append(fresh_python(code).strip())
-    assert levels == ["INFO", "WARNING"]
+    assert levels == ["INFO INFO", "INFO WARNING"]

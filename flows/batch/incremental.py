@@ -29,33 +29,44 @@ from flows.story.parse import ParsedStory, Rejection
 
 @dataclass(frozen=True)
 class Accounting:
-    """The file counts of one run; seen = new + skipped + rejected."""
+    """The file counts of one run: seen = new + skipped + rejected, and skipped = duplicate
+    (content already loaded under another name, met for the first time) + unchanged (a file
+    seen before as it is, whether read again or not)."""
 
     files_seen: int
     files_new: int
-    files_skipped: int
+    files_duplicate: int
+    files_unchanged: int
     files_rejected: int
+
+    @property
+    def files_skipped(self) -> int:
+        """Files that became no new article and no rejection."""
+        return self.files_duplicate + self.files_unchanged
 
     def __add__(self, other: Accounting) -> Accounting:
         """The counts of two parts of one run (chunks of files) together."""
         return Accounting(
             self.files_seen + other.files_seen,
             self.files_new + other.files_new,
-            self.files_skipped + other.files_skipped,
+            self.files_duplicate + other.files_duplicate,
+            self.files_unchanged + other.files_unchanged,
             self.files_rejected + other.files_rejected,
         )
 
     def as_dict(self) -> dict[str, int]:
-        """The counts by column name."""
+        """The counts by column name (``pipeline_runs``)."""
         return {
             "files_seen": self.files_seen,
             "files_new": self.files_new,
             "files_skipped": self.files_skipped,
             "files_rejected": self.files_rejected,
+            "files_duplicate": self.files_duplicate,
+            "files_unchanged": self.files_unchanged,
         }
 
 
-NO_FILES = Accounting(0, 0, 0, 0)
+NO_FILES = Accounting(0, 0, 0, 0, 0)
 
 
 class ManifestEntry(NamedTuple):
@@ -260,7 +271,9 @@ def settle(
 
 
 def account(outcomes: Sequence[FileOutcome]) -> Accounting:
-    """Count the run's files: new articles, skipped (known or repeated content), rejected."""
+    """Count the run's files: new articles, duplicates, unchanged files and rejections."""
     new = sum(1 for o in outcomes if o.is_new and o.status == LOADED)
     rejected = sum(1 for o in outcomes if o.is_new and o.status == REJECTED)
-    return Accounting(len(outcomes), new, len(outcomes) - new - rejected, rejected)
+    duplicate = sum(1 for o in outcomes if o.status == DUPLICATE and o.first_seen_run is None)
+    unchanged = len(outcomes) - new - rejected - duplicate
+    return Accounting(len(outcomes), new, duplicate, unchanged, rejected)

@@ -200,7 +200,7 @@ class BatchCollector:
 
     def add_unchanged(self, files: int) -> None:
         """Count the files a rerun skips without reading."""
-        self.accounting = self.accounting + Accounting(files, 0, files, 0)
+        self.accounting = self.accounting + Accounting(files, 0, 0, files, 0)
 
     def settle(
         self,

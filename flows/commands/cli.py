@@ -17,8 +17,8 @@ from flows.orchestration.prefect_env import configure_prefect
 # start-up timeout) once, when imported; set later, a first run timed out after Prefect's
 # default 20 s while the ephemeral server migrated its database.
 if sys.argv[1:2] == ["serve"]:
-    # Served runs log to the Prefect API, where the UI shows them: keep their INFO lines.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # `serve` runs in the foreground: its console shows the runs it starts.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")
 configure_prefect()
 
 from flows.commands.console import (  # noqa: E402
@@ -29,8 +29,13 @@ from flows.commands.console import (  # noqa: E402
 )
 from flows.commands.operator import FORMATS  # noqa: E402
 from flows.commands.serve import DEFAULT_CRON, DEPLOYMENT_NAME  # noqa: E402
-from flows.orchestration.runners import DEFAULT_DASK_WORKERS, RUNNERS  # noqa: E402
-from flows.settings import DEFAULT_INPUT, DEFAULT_WAREHOUSE, WarehouseLayout  # noqa: E402
+from flows.settings import (  # noqa: E402
+    DEFAULT_DASK_WORKERS,
+    DEFAULT_INPUT,
+    DEFAULT_WAREHOUSE,
+    RUNNERS,
+    WarehouseLayout,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -111,19 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser(
         "status",
         help="show the last runs, table sizes and whether a run is in progress",
-        description="Show the warehouse's last runs, table sizes, run lock and Parquet store.",
+        description=(
+            "Show the warehouse's last runs, table sizes, run lock and Parquet store. "
+            f"Exit {EXIT_FAILED} when news.duckdb is damaged or cannot be read."
+        ),
     )
     _add_warehouse(status)
     status.add_argument(
         "--runs", type=int, default=5, metavar="N", help="how many runs to list (default: 5)"
     )
 
+    from flows.commands.operator import add_width_options  # --wide, --max-width
+
     sql = commands.add_parser(
         "sql",
         help="run one read-only SQL query against the warehouse and print the result",
         description=(
             "Run QUERY on a read-only connection to news.duckdb (it never blocks a run) "
-            "and print the result."
+            "and print the result. Only SELECT, EXPLAIN and PRAGMA statements run; files "
+            "other than the warehouse's Parquet store (<warehouse>/parquet) cannot be read, "
+            "and nothing can be written."
         ),
     )
     sql.add_argument(
@@ -131,21 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_warehouse(sql)
     sql.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output format (default: table; csv and json always carry the full text)",
     )
+    add_width_options(sql)
 
     shell = commands.add_parser(
         "shell",
         help="open an interactive read-only SQL shell on the warehouse",
         description=(
-            "Open the duckdb CLI with -readonly when it is installed, else a small built-in "
-            "read-only SQL prompt (.help lists its commands)."
+            "Open a read-only SQL prompt on news.duckdb, sandboxed like 'newswire sql' "
+            "(.help lists its commands)."
         ),
     )
     _add_warehouse(shell)
-    shell.add_argument(
-        "--builtin", action="store_true", help="use the built-in prompt even if duckdb is installed"
-    )
+    add_width_options(shell)
 
     report = commands.add_parser(
         "report",
@@ -154,6 +168,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_warehouse(report)
 
+    restore = commands.add_parser(
+        "restore",
+        help="rebuild a damaged news.duckdb from the newest complete Parquet snapshot",
+        description=(
+            "Rebuild news.duckdb from the newest complete Parquet snapshot of the warehouse "
+            "(every table as that snapshot holds it); the damaged file is kept beside it as "
+            "news.damaged-<time>.duckdb. Takes the run lock, so no run writes meanwhile."
+        ),
+    )
+    _add_warehouse(restore)
+    restore.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a run to finish"
+    )
+
+    server = commands.add_parser(
+        "server",
+        help="start, stop or show the local Prefect server that runs and schedules use",
+        description=(
+            "newswire run and newswire serve use a local Prefect server (database in .prefect/), "
+            "started for you when none is running and reused by later commands; its UI shows "
+            "every run. PREFECT_API_URL, when set, names another server and none is started."
+        ),
+    )
+    server.add_argument("action", choices=("start", "stop", "status"), help="what to do")
     return parser
 
 
@@ -204,6 +242,11 @@ def _add_paths(command: argparse.ArgumentParser) -> None:
 
 def command_run(arguments: argparse.Namespace) -> int:
     """Run the flow and turn its outcome into an exit code and a one-line reason."""
+    if not arguments.input.is_dir():
+        print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
+        return EXIT_FAILED
+    if not _connect_prefect():
+        return EXIT_FAILED
     from flows.orchestration import progress
     from flows.orchestration.summary import RunSummary
     from flows.pipeline import DataQualityError, newswire_run
@@ -214,10 +257,6 @@ def command_run(arguments: argparse.Namespace) -> int:
     # SIGTERM (systemd, timeout, kill) unwinds like an exception, so the temporary Prefect
     # server is stopped at exit instead of being left running. The warehouse is safe either way.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-
-    if not arguments.input.is_dir():
-        print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
-        return EXIT_FAILED
     # The reporter writes to this command's stderr: a caller in the same process (a test) must
     # not inherit it once the command is over.
     reporter = progress.current()
@@ -233,6 +272,9 @@ def command_run(arguments: argparse.Namespace) -> int:
             dask_workers=arguments.dask_workers,
             return_state=True,
         )
+    except Exception as error:  # Prefect could not start the flow run (its API went away)
+        print(f"newswire: run failed: {one_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.use(reporter)
@@ -254,12 +296,82 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _connect_prefect() -> bool:
+    """Point Prefect at a real server (started or reused) before it is imported; False after
+    saying in one line why none could be had."""
+    from flows.orchestration.server import ServerError, connect
+
+    try:
+        connect()
+    except (ServerError, OSError) as error:
+        print(f"newswire: no Prefect server: {one_line(error)}", file=sys.stderr)
+        return False
+    return True
+
+
+def command_server(arguments: argparse.Namespace) -> int:
+    """Start, stop or show the local Prefect server."""
+    from flows.orchestration.server import (
+        ServerError,
+        ensure_server,
+        prefect_home,
+        running_server,
+        stop_server,
+    )
+
+    home = prefect_home()
+    if arguments.action == "stop":
+        stopped = stop_server(home)
+        print(f"stopped the Prefect server at {stopped.ui_url}" if stopped else "no server running")
+        return EXIT_OK
+    if arguments.action == "start":
+        try:
+            state = ensure_server(home)
+        except ServerError as error:
+            print(f"newswire: {one_line(error)}", file=sys.stderr)
+            return EXIT_FAILED
+    else:
+        found = running_server(home)
+        if found is None:
+            print("no server running; `newswire run` or `newswire server start` starts one")
+            return EXIT_OK
+        state = found
+    print(f"Prefect server (pid {state.pid}) at {state.ui_url}; API {state.api_url}")
+    return EXIT_OK
+
+
+def command_restore(arguments: argparse.Namespace) -> int:
+    """Rebuild news.duckdb from the newest complete Parquet snapshot, under the run lock."""
+    from flows.store.lock import WarehouseBusyError, run_lock
+    from flows.store.restore import NothingToRestoreError, restore
+
+    layout = WarehouseLayout(arguments.warehouse)
+    try:
+        with run_lock(layout.lock, arguments.wait):
+            snapshot, rows = restore(layout)
+    except WarehouseBusyError as error:
+        print(f"newswire: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except NothingToRestoreError as error:
+        print(f"newswire: cannot restore: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        print(f"newswire: cannot restore: {one_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"restored {layout.database} from snapshot {snapshot.name}")
+    for table, count in rows.items():
+        print(f"  {table:<16} {count:>10,} rows")
+    return EXIT_OK
+
+
 def command_serve(arguments: argparse.Namespace) -> int:
     """Register the scheduled deployment and serve its runs until interrupted."""
     from flows.commands.serve import deployment_parameters, serve
 
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
+        return EXIT_FAILED
+    if not _connect_prefect():
         return EXIT_FAILED
     parameters = deployment_parameters(
         arguments.input,
@@ -270,40 +382,55 @@ def command_serve(arguments: argparse.Namespace) -> int:
         dask_address=arguments.dask_address,
         dask_workers=arguments.dask_workers,
     )
+    print(f"newswire: runs and their logs show in the Prefect UI at {_ui_url()}", flush=True)
     serve(arguments.cron, parameters, name=arguments.name)
     return EXIT_OK
 
 
+def _ui_url() -> str:
+    return os.environ.get("PREFECT_API_URL", "").removesuffix("/api") or "(no server)"
+
+
 def command_status(arguments: argparse.Namespace) -> int:
-    """Print the warehouse's state."""
+    """Print the warehouse's state; one line and a failure when news.duckdb cannot be read."""
     from flows.commands.operator import status
 
-    status(WarehouseLayout(arguments.warehouse), sys.stdout, runs=arguments.runs)
+    problem = status(WarehouseLayout(arguments.warehouse), sys.stdout, runs=arguments.runs)
+    if problem is not None:
+        print(f"newswire: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
 def command_sql(arguments: argparse.Namespace) -> int:
-    """Run one query on a read-only connection and print the result."""
+    """Run a query that only reads on the sandboxed connection and print its results."""
     import duckdb
 
-    from flows.commands.operator import read_only, run_query, write_result
+    from flows.commands.operator import (
+        RefusedStatement,
+        cell_width,
+        error_line,
+        read_only,
+        run_statements,
+        write_result,
+    )
 
     try:
-        with read_only(WarehouseLayout(arguments.warehouse).database) as connection:
-            columns, rows = run_query(connection, arguments.query)
-    except (duckdb.Error, FileNotFoundError) as error:
-        print(f"newswire: {' '.join(str(error).split())}", file=sys.stderr)
+        with read_only(WarehouseLayout(arguments.warehouse)) as connection:
+            results = run_statements(connection, arguments.query)
+    except (duckdb.Error, RefusedStatement, OSError) as error:
+        print(f"newswire: {error_line(error)}", file=sys.stderr)
         return EXIT_FAILED
-    if columns:
-        write_result(columns, rows, sys.stdout, arguments.format)
+    for columns, rows in results:
+        write_result(columns, rows, sys.stdout, arguments.format, cell_width(arguments))
     return EXIT_OK
 
 
 def command_shell(arguments: argparse.Namespace) -> int:
     """Open the read-only shell."""
-    from flows.commands.operator import shell
+    from flows.commands.operator import cell_width, shell
 
-    return shell(WarehouseLayout(arguments.warehouse).database, prefer_cli=not arguments.builtin)
+    return shell(WarehouseLayout(arguments.warehouse), cell_width(arguments))
 
 
 def command_report(arguments: argparse.Namespace) -> int:
@@ -326,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handlers = {
         "run": command_run,
+        "restore": command_restore,
+        "server": command_server,
         "report": command_report,
         "serve": command_serve,
         "status": command_status,

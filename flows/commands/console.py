@@ -22,23 +22,35 @@ def quiet_libraries() -> None:
     """
     warnings.filterwarnings("ignore")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-    for name in ("great_expectations", "prefect", "httpx", "distributed", "asyncio"):
+    for name in ("great_expectations", "httpx", "distributed", "asyncio"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    # Prefect's own copies of the failure, and its event and log shippers draining at exit
-    # ("Still processing items", failed flushes): about Prefect's bookkeeping, not the data.
+    # Prefect's event and log shippers draining at exit ("Still processing items", failed
+    # flushes): about Prefect's bookkeeping, not the data.
     for name in (
-        "prefect.flow_runs",
-        "prefect.task_runs",
         "prefect.events",
         "prefect._internal.concurrency",
         "EventsWorker",
         "APILogWorker",
     ):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    # Prefect's console copies of a failure (with tracebacks): the command says it in one
+    # line. Only the console handlers: the run's log lines still reach the Prefect API.
+    for logger in (logging.getLogger(), *_prefect_loggers()):
+        for handler in logger.handlers:
+            if type(handler).__name__ == "PrefectConsoleHandler":
+                handler.setLevel(logging.CRITICAL)
     # GX sets this module's logger to INFO when it is imported, later; a filter survives that.
     logging.getLogger("great_expectations.data_context.types.base").addFilter(
         lambda record: record.levelno >= logging.ERROR
     )
+
+
+def _prefect_loggers() -> list[logging.Logger]:
+    return [
+        logger
+        for name, logger in logging.root.manager.loggerDict.items()
+        if name.startswith("prefect") and isinstance(logger, logging.Logger)
+    ]
 
 
 class _HideExpectedFailures(logging.Filter):
@@ -86,13 +98,13 @@ def print_summary(summary: RunSummary, warehouse: Path) -> None:
     for action in summary.recovered:
         print(f"  recovered from an interrupted run: {action}")
     print(
-        f"  files seen {counts.files_seen:,}, new {counts.files_new:,}, "
-        f"skipped {counts.files_skipped:,}, rejected {counts.files_rejected:,}; "
-        f"articles loaded {summary.articles_loaded:,}"
+        f"  files seen {counts.files_seen:,}: new {counts.files_new:,}, "
+        f"duplicate {counts.files_duplicate:,}, unchanged {counts.files_unchanged:,}, "
+        f"rejected {counts.files_rejected:,}; articles loaded {summary.articles_loaded:,}"
     )
     rows = [(name, round(seconds, 2)) for name, seconds in summary.stage_seconds.items()]
     rows.append(("total", round(sum(summary.stage_seconds.values()), 2)))
     print("  " + render_table(["stage", "seconds"], rows).replace("\n", "\n  "))
-    print(f"  warehouse: {WarehouseLayout(warehouse).database}")
+    print(f"  warehouse: {WarehouseLayout(warehouse.resolve()).database}")
     if summary.report_path is not None:
         print(f"  report: {summary.report_path}")

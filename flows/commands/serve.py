@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flows.orchestration.runners import DEFAULT_DASK_WORKERS
+from flows.settings import DEFAULT_DASK_WORKERS
 
 DEPLOYMENT_NAME = "scheduled"
 DEFAULT_CRON = "0 2 * * *"  # every night at 02:00 UTC

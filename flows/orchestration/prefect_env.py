@@ -1,4 +1,4 @@
-"""Prefect settings for a machine with no Prefect server: set before Prefect is imported."""
+"""Prefect settings for newswire's commands: set before Prefect is imported (it reads them once)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ DEFAULTS = {
     # No analytics calls from a machine that cannot reach the internet.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_UI_ENABLED": "false",
+    # Every run's INFO lines (its summary) go to the Prefect API, where the UI shows them;
+    # the console shows warnings only, and the command prints its own summary.
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    # Prefect's own services at exit ("Service 'APILogWorker' failed with 0 pending items"):
+    # about its bookkeeping, never the data; they print outside the handlers above.
+    "PREFECT_INTERNAL_LOGGING_LEVEL": "CRITICAL",
 }
 
 

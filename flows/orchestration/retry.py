@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from flows.store.warehouse import WarehouseDamagedError, is_damage
+
 # Errors a second attempt a few seconds later can cure: flaky disks, NFS/SMB shares, timeouts.
 TRANSIENT_ERRNOS = frozenset(
     {
@@ -41,8 +43,12 @@ def is_transient(error: BaseException) -> bool:
         return True
     if isinstance(error, OSError):
         return error.errno in TRANSIENT_ERRNOS
-    # DuckDB wraps the OS error of a failed read or write of its file in its own type.
-    return isinstance(error, duckdb.IOException)
+    # DuckDB wraps the OS error of a failed read or write of its file in its own type; a
+    # damaged file or another process's lock on it are not passing, whatever the type says.
+    if isinstance(error, duckdb.IOException):
+        text = str(error).lower()
+        return not is_damage(error) and "lock" not in text
+    return False
 
 
 def retry_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -56,7 +62,11 @@ def retry_transient(task: Any, task_run: Any, state: Any) -> bool:
 
 def describe_failure(stage: str, error: BaseException) -> str:
     """One line for operators: which stage broke, how, and whether it was retried."""
+    if isinstance(error, WarehouseDamagedError):
+        return f"{stage} failed: {error}"
     text = " ".join(f"{type(error).__name__}: {error}".split())[:400]
+    if is_damage(error):
+        return f"{stage} failed: the warehouse file is damaged ({text}); run 'newswire restore'"
     if is_transient(error):
         return f"{stage} failed: {text} (transient I/O error; gave up after {ATTEMPTS} attempts)"
     return f"{stage} failed: {text}"

@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from prefect.utilities.annotations import quote
 
 from flows.orchestration import progress
+from flows.settings import DEFAULT_DASK_WORKERS, RUNNERS
 
 if TYPE_CHECKING:
     from flows.story.entities import EntityExtractor, EntityMention, StoryText
     from flows.story.parse import ParsedStory
 
-RUNNERS = ("default", "dask")
-DEFAULT_DASK_WORKERS = 2
 # The default runner splits only big inputs: each chunk of entities restarts spaCy's helper
 # process (~2 s), so chunks are large; they exist to show progress on long runs.
 LOCAL_CHUNK_ITEMS = {"parse": 5_000, "entities": 2_000}

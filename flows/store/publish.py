@@ -24,7 +24,7 @@ from flows import faults
 from flows.settings import WarehouseLayout
 from flows.store import parquet
 from flows.store.sql import sql_text
-from flows.store.warehouse import connect_read_only, discard_next, publish_next
+from flows.store.warehouse import check_whole, connect_read_only, discard_next, publish_next
 
 SOURCE_MARKER = "SOURCE.json"
 
@@ -142,6 +142,7 @@ def recover(warehouse: WarehouseLayout) -> list[str]:
 
     Returns what was done, one phrase per action, for the run's log.
     """
+    check_whole(warehouse.database)  # a damaged file is named, not exported or copied
     actions: list[str] = []
     staged = warehouse.next_database
     if staged.exists():

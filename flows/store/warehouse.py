@@ -39,6 +39,58 @@ log = logging.getLogger("newswire")
 CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "256MB"}
 
 
+# DuckDB's file: a header of three 4 KiB pages, then ``total_blocks`` blocks of ``block_size``.
+FILE_HEADER_BYTES = 3 * 4096
+# What DuckDB says when a database file cannot be read whole (truncated, overwritten, bad
+# checksums): a later attempt reads the same bytes, so it is damage, not a passing I/O error.
+DAMAGE_SIGNS = (
+    "could not read enough bytes",
+    "not a valid duckdb database file",
+    "corrupt",
+    "checksum",
+    "invalid database",
+)
+
+
+class WarehouseDamagedError(RuntimeError):
+    """``news.duckdb`` cannot be read whole; ``newswire restore`` rebuilds it from Parquet."""
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether a DuckDB error says its database file is damaged."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGE_SIGNS)
+
+
+def check_whole(database: Path) -> None:
+    """Raise ``WarehouseDamagedError`` when the DuckDB file is not whole: not a DuckDB file, or
+    shorter than the blocks its header counts (a truncated copy). Cheap: no table is read."""
+    if not database.exists():
+        return
+    try:
+        with connect_read_only(database) as connection:
+            rows = connection.execute(sql_text("queries/database_size.sql")).fetchall()
+    except duckdb.Error as error:
+        if is_damage(error):
+            raise WarehouseDamagedError(damaged_message(database, error)) from error
+        raise
+    block_size, total_blocks = rows[0]
+    expected = FILE_HEADER_BYTES + int(block_size) * int(total_blocks)
+    size = database.stat().st_size
+    if size < expected:
+        reason = f"truncated: {size:,} of {expected:,} bytes"
+        raise WarehouseDamagedError(damaged_message(database, reason))
+
+
+def damaged_message(database: Path, reason: object) -> str:
+    """One line naming the damaged file and the way back."""
+    first = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
+    return (
+        f"{database} is damaged ({first}); run 'newswire restore --warehouse "
+        f"{database.parent}' to rebuild it from the newest Parquet snapshot"
+    )
+
+
 def apply_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)create the analyst views; safe to run every time."""
     for folder in ("ddl", "views"):
@@ -57,6 +109,7 @@ def prepare_next(warehouse: WarehouseLayout) -> Path:
     """Copy the warehouse to its ``.next`` file and bring its schema up to date."""
     warehouse.root.mkdir(parents=True, exist_ok=True)
     discard_next(warehouse)
+    check_whole(warehouse.database)
     target = warehouse.next_database
     if warehouse.database.exists():
         shutil.copyfile(warehouse.database, target)

@@ -26,6 +26,15 @@ NO_BODY = "no_body"
 TOO_LARGE = "too_large"
 UNREADABLE = "unreadable"
 BAD_NAME = "bad_name"  # the file's name is not UTF-8 (it is recorded with escapes)
+# Found by discovery, and rejected without opening anything (``batch/extract.py``):
+OUTSIDE_INPUT = "outside_input"  # a symbolic link out of the input folder
+SYMLINK_LOOP = "symlink_loop"  # a cycle of links, or a folder link back to its own ancestor
+DANGLING_LINK = "dangling_link"  # a symbolic link whose target does not exist
+NOT_A_FILE = "not_a_file"  # a story name on a FIFO, socket or device
+UNREADABLE_FOLDER = "unreadable_folder"  # a folder that could not be listed
+DISCOVERY_CODES = frozenset(
+    (OUTSIDE_INPUT, SYMLINK_LOOP, DANGLING_LINK, NOT_A_FILE, UNREADABLE_FOLDER)
+)
 REJECTION_CODES = frozenset(REJECT_REASONS)
 
 STORY = "story"

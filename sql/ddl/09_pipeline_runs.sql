@@ -11,5 +11,10 @@ create table if not exists pipeline_runs (
     files_rejected integer not null,
     articles_loaded integer not null,
     input_root varchar,
-    message varchar
+    message varchar,
+    files_duplicate integer,
+    files_unchanged integer
 );
+-- Warehouses made before files_skipped was counted in its two parts gain the columns.
+alter table pipeline_runs add column if not exists files_duplicate integer;
+alter table pipeline_runs add column if not exists files_unchanged integer;

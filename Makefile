@@ -16,7 +16,7 @@ BENCH_OUT ?= bench-output
 BENCH_CORPUS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test lint format bench eval clean
+.PHONY: setup run test test-fast lint format bench eval clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,8 +34,13 @@ setup: $(VENV)/.synced
 run: setup
 	$(VENV)/bin/newswire run --input $(INPUT) --warehouse $(WAREHOUSE)
 
+# One line per test file with its progress; the slowest tests are listed at the end.
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -o console_output_style=progress --durations=10
+
+# Everything but the tests marked slow (real Prefect servers, Dask, long runs).
+test-fast: setup
+	$(VENV)/bin/pytest -o console_output_style=progress -m "not slow"
 
 eval: setup
 	$(VENV)/bin/python -m bench.evaluation --corpus $(CORPUS) $(if $(GOLD),--gold $(GOLD))

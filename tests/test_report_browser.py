@@ -1,7 +1,9 @@
 """Render the report in real headless Chromium: charts draw, hostile text stays inert.
 
-Skipped when no Chromium is installed (CI installs it). Chromium is started with every switch
-that stops it reaching for the network, and with a fresh profile, else it can hang in a sandbox.
+Skipped when no Chromium is installed, except in CI (``CI=true``), which installs it: there a
+missing Chromium fails these tests, so a broken set-up cannot pass as a skip. Chromium is started
+with every switch that stops it reaching for the network, and with a fresh profile, else it can
+hang in a sandbox.
 """
 
 from __future__ import annotations
@@ -55,11 +57,20 @@ def find_chromium() -> str | None:
 
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium not installed (/usr/bin/chromium or `chromium` on PATH); "
-    "install it with `apt-get install -y chromium` to run the browser test",
+CHROMIUM_MISSING = (
+    "Chromium not installed (/usr/bin/chromium or `chromium` on PATH); "
+    "install it with `apt-get install -y chromium` to run the browser test"
 )
+# CI sets CI=true and installs Chromium: there a missing browser is a failure, not a skip.
+IN_CI = os.environ.get("CI") == "true"
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not IN_CI, reason=CHROMIUM_MISSING)
+
+
+@pytest.fixture(autouse=True)
+def chromium_installed() -> None:
+    """Fail (in CI, where the skip above does not apply) when Chromium is missing."""
+    if CHROMIUM is None:
+        pytest.fail(f"{CHROMIUM_MISSING} (CI=true: the browser tests must run in CI)")
 
 
 def run_chromium(tmp_path: Path, *args: str) -> str:

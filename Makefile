@@ -6,9 +6,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 INPUT ?= seeds
 WAREHOUSE ?= warehouse
-# A corpus and gold file for `make eval` (kept outside the project: licensed for evaluation).
-CORPUS ?= ../shared/corpus/bloomberg-dev
-GOLD ?= $(CORPUS).gold.jsonl
+# A corpus and gold file for `make eval`: none ships with the project (corpora are licensed
+# for evaluation and kept outside it), so both are given on the command line.
+CORPUS ?=
+GOLD ?=
 # `make bench` generates BENCH_COUNT stories (or copies BENCH_CORPUS) and runs the real flow;
 # e.g. make bench BENCH_COUNT=100000 BENCH_ARGS="--entities sample".
 BENCH_COUNT ?= 2000
@@ -43,6 +44,7 @@ test-fast: setup
 	$(VENV)/bin/pytest -o console_output_style=progress -m "not slow"
 
 eval: setup
+	@test -n "$(CORPUS)" || { echo "usage: make eval CORPUS=DIR [GOLD=FILE]"; exit 2; }
 	$(VENV)/bin/python -m bench.evaluation --corpus $(CORPUS) $(if $(GOLD),--gold $(GOLD))
 
 lint: setup

@@ -28,7 +28,7 @@ from bench.story_generator import write_corpus
 from flows import faults
 from flows.pipeline import newswire_run
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.slow]
 
 CORPUS_FILES = 200
 LATE_FILES = 24  # held back from the first load, so a killed run has real work to lose

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from prefect import flow, get_run_logger
@@ -66,17 +67,27 @@ from flows.orchestration.tasks import (
     publish_task,
     read_task,
     record_task,
+    reject_stories_task,
     report_task,
     restart_copy_task,
     stage_chunk_task,
     validate_task,
 )
-from flows.quality.results import DqResult, gate_message
-from flows.settings import DEFAULT_DASK_WORKERS, DEFAULT_INPUT, DEFAULT_WAREHOUSE, Settings
+from flows.quality.results import DqResult, gate_message, rejected_note, story_rejections
+from flows.settings import (
+    DEFAULT_DASK_WORKERS,
+    DEFAULT_INPUT,
+    DEFAULT_WAREHOUSE,
+    EXPECTATIONS_DIR,
+    Settings,
+)
 from flows.store import publish, warehouse
 from flows.store.lock import run_lock
 from flows.store.parquet import quarantine
 from flows.store.warehouse import NOTHING_LOADED, BatchLoad
+
+if TYPE_CHECKING:
+    from flows.quality.suites import Validation
 
 
 class DataQualityError(RuntimeError):
@@ -223,6 +234,7 @@ def validate(run: PipelineRun) -> None:
     GX works in Python on one core, the load on one DuckDB thread; the gate then decides
     whether the loaded copy is kept. GX (3-4 s to import) is imported inside this stage, whose
     time then shows it, before the load starts: importing during the load slowed validation.
+    Stories that break a row-level expectation are taken out and the rest validated again.
     """
     from flows.quality.suites import import_gx
 
@@ -236,8 +248,14 @@ def validate(run: PipelineRun) -> None:
             run.batch, collector.accounting.as_dict(), settings.expectations_dir, date.today()
         )
         run.dq_results = validation.results
+        rejections = story_rejections(run.dq_results)
+        if rejections:  # a batch-level failure they caused goes with them; others remain
+            validation = reject_stories(run, rejections)
         done.rows = len(run.dq_results)
-        done.detail = f"{len(run.dq_results):,} expectations"
+        done.detail = f"{len(run.dq_results):,} expectations" + (
+            f", {len(rejections):,} stories rejected" if rejections else ""
+        )
+    collector.release_versioning()
     if settings.write_report:
         with run.stages.run(DATA_DOCS, report=False):
             data_docs_task(quote(validation), settings.warehouse.data_docs, run.run_id)
@@ -246,10 +264,36 @@ def validate(run: PipelineRun) -> None:
     memory.give_back()
 
 
+def reject_stories(run: PipelineRun, rejections: dict[str, DqResult]) -> Validation:
+    """Take the rejected stories out of the batch (their files recorded with the expectation
+    they broke) and validate what is left; the load then runs after validation."""
+    settings = run.settings
+    if run.loading is not None:  # it loaded the batch as it was: start again from the file
+        run.loading.wait()
+        run.loading = None
+        restart_copy_task(settings)
+    reasons = {
+        article_id: (str(result.reason), f"{result.table_name}: {result.expectation}")
+        for article_id, result in rejections.items()
+    }
+    reject_stories_task(settings, run.batch, quote(run.collector), reasons)
+    first = {(r.table_name, r.expectation): r for r in run.dq_results if r.rejects_stories}
+    validation = validate_task(
+        run.batch, run.collector.accounting.as_dict(), settings.expectations_dir, date.today()
+    )
+    # The record keeps the failures that rejected stories, with how many; the rest is the
+    # batch that loads.
+    run.dq_results = [
+        rejected_note(first[key]) if (key := (r.table_name, r.expectation)) in first else r
+        for r in validation.results
+    ]
+    return validation
+
+
 def gate(run: PipelineRun, recovered: list[str]) -> RunSummary:
     """The run's outcome so far: loaded, or stopped by an error-level expectation."""
     collector = run.collector
-    failures = [result for result in run.dq_results if result.blocks_load]
+    failures = [result for result in run.dq_results if result.stops_batch]
     summary = RunSummary(
         run.run_id,
         SUCCESS,
@@ -258,6 +302,9 @@ def gate(run: PipelineRun, recovered: list[str]) -> RunSummary:
         collector.articles,
         dq_failures=failures,
         recovered=recovered,
+        quality_rejections={
+            str(r.reason): len(r.rejected_articles) for r in run.dq_results if r.rejects_stories
+        },
     )
     if failures:
         summary.status = FAILED_VALIDATION
@@ -373,14 +420,19 @@ def newswire_run(
     runner: str = "default",
     dask_address: str | None = None,
     dask_workers: int = DEFAULT_DASK_WORKERS,
+    expectations_dir: str | None = None,
 ) -> RunSummary:
     """One run: new files under ``input_dir`` into the warehouse at ``warehouse_dir``.
 
     ``runner="dask"`` spreads parse and entity extraction over a local Dask cluster of
     ``dask_workers`` processes, or over the existing cluster at ``dask_address``.
+    ``expectations_dir``: suites to validate with instead of the project's ``expectations/``.
     """
     settings = Settings(
-        input_dir=Path(input_dir), warehouse_dir=Path(warehouse_dir), full_refresh=full_refresh
+        input_dir=Path(input_dir),
+        warehouse_dir=Path(warehouse_dir),
+        full_refresh=full_refresh,
+        expectations_dir=Path(expectations_dir) if expectations_dir else EXPECTATIONS_DIR,
     ).resolved()
     chunks = ChunkRunner(runner, dask_address, dask_workers)  # checks the runner name first
     return run_locked(settings, chunks, wait_seconds)

@@ -95,4 +95,3 @@ def seed_reference(prefect_server: None, tmp_path_factory: pytest.TempPathFactor
 def launcher(prefect_api_url: str) -> Launcher:
     """Starts ``newswire`` commands as real processes, forked warm (see forkserver_preload)."""
     return start_launcher(prefect_api_url)
-

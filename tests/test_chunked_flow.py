@@ -58,6 +58,8 @@ def test_chunks_of_two_files_load_what_one_chunk_loads(settings: Settings, tmp_p
         "files_new": 8,
         "files_skipped": 1,
         "files_rejected": 3,
+        "files_duplicate": 1,
+        "files_unchanged": 0,
     }
     expected, got = snapshot(tmp_path / "whole"), snapshot(tmp_path / "chunked")
     for name in QUERIES:
@@ -101,6 +103,8 @@ def test_rerun_reads_only_changed_files_and_keeps_their_history(settings: Settin
         "files_new": 1,
         "files_skipped": 11,
         "files_rejected": 0,
+        "files_duplicate": 0,
+        "files_unchanged": 11,
     }
     with duckdb.connect(str(settings.warehouse_dir / "news.duckdb"), read_only=True) as connection:
         first, second = (

@@ -1,6 +1,6 @@
 """The data-quality gate, end to end: real Prefect flow, DuckDB, Parquet and GX.
 
-A batch that fails an error-level expectation must not reach the analysts' tables: every data
+A batch that fails an error-level batch expectation must not reach the analysts' tables: every data
 table (in DuckDB and in the Parquet store) stays exactly as it was, the staged batch moves to
 ``quarantine/<run_id>/``, the run is recorded as ``failed_validation`` with every expectation
 result, the report and Data Docs show it, and the command line exits 2 with one line naming the
@@ -10,7 +10,9 @@ table and the expectation.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +29,28 @@ from flows.settings import EXPECTATIONS_DIR
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
 RUN_TABLES = sorted(set(ALL_TABLES) - set(BATCH_TABLES))
-EXPECTATION = (
-    "expect_column_values_to_be_between(published_date) min_published_date..max_published_date"
-)
+# A batch-level expectation (the entities suite), made strict enough for these stories to fail:
+# row-level failures reject only the stories that break them (tests/test_row_rejects.py).
+EXPECTATION = "expect_column_value_lengths_to_be_between(name) 1..5"
 BAD_STORIES = {
-    "zz_future.txt": " date 2999-01-01 Ferry Timetable Printed a Millennium Early\n\n"
-    "(Bloomberg) -- Ferries will run late next millennium, the operator said.\n",
-    "zz_past.txt": " date 1975-05-05 Archive Story Mistaken for Today's News\n\n"
-    "(Bloomberg) -- A 1975 story arrived in today's feed.\n",
+    "zz_future.txt": " date 2021-01-01 Ferry Timetable Printed a Year Early\n\n"
+    "(Bloomberg) -- Ferries of Nordlys Linjer will run late next year, the operator said.\n",
+    "zz_past.txt": " date 2021-05-05 Archive Story Mistaken for Today's News\n\n"
+    "(Bloomberg) -- A story from the Helmsdale Gazette arrived in today's feed.\n",
 }
+
+
+@pytest.fixture
+def strict(tmp_path: Path) -> Path:
+    """The project's suites with entity names of at most five characters: a batch failure."""
+    folder = tmp_path / "strict-expectations"
+    shutil.copytree(EXPECTATIONS_DIR, folder)
+    suite = json.loads((folder / "entities.json").read_text(encoding="utf-8"))
+    for expectation in suite["expectations"]:
+        if expectation["type"] == "expect_column_value_lengths_to_be_between":
+            expectation["kwargs"]["max_value"] = 5
+    (folder / "entities.json").write_text(json.dumps(suite), encoding="utf-8")
+    return folder
 
 
 def export(warehouse: Path, target: Path, exclude_run: str | None = None) -> dict[str, str]:
@@ -81,7 +96,7 @@ def last_run(warehouse: Path) -> tuple[str, str, str | None]:
 
 
 def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
-    seed_input: Path, tmp_path: Path
+    seed_input: Path, tmp_path: Path, strict: Path
 ) -> None:
     warehouse = tmp_path / "warehouse"
     newswire_run(input_dir=str(seed_input), warehouse_dir=str(warehouse))
@@ -90,12 +105,17 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
         (seed_input / name).write_text(text, encoding="utf-8")
 
     with pytest.raises(DataQualityError) as raised:
-        newswire_run(input_dir=str(seed_input), warehouse_dir=str(warehouse))
+        newswire_run(
+            input_dir=str(seed_input), warehouse_dir=str(warehouse), expectations_dir=str(strict)
+        )
 
     run_id, status, message = last_run(warehouse)
     assert status == "failed_validation"
     assert str(raised.value) == message
-    assert message == f"data-quality gate failed: articles: {EXPECTATION} (2 unexpected)"
+    assert re.fullmatch(
+        rf"data-quality gate failed: entities: {re.escape(EXPECTATION)} \(\d+ unexpected\)",
+        message or "",
+    )
     # Not one row of any table changed; the run only recorded itself.
     assert export(warehouse, tmp_path / "after", exclude_run=run_id) == before
     # The staged batch, bad stories included, waits in quarantine under the run's id.
@@ -104,7 +124,7 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     staged = {p.parent.name for p in quarantined.glob("*/*.parquet")}
     assert staged == {*BATCH_TABLES, "story_versions", "version_changes", "unchanged_files"}
     headlines = pq.read_table(quarantined / "articles").column("headline").to_pylist()
-    assert "Ferry Timetable Printed a Millennium Early" in headlines
+    assert "Ferry Timetable Printed a Year Early" in headlines
     assert not (warehouse / "staging" / run_id).exists()
     # dq_results keeps every result of the run, passed ones too, with their severity.
     results = query(
@@ -115,7 +135,7 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     )
     expected = sum(len(suite["expectations"]) for suite in load_suites(EXPECTATIONS_DIR).values())
     assert len(results) == expected
-    assert ("articles", EXPECTATION, False, "error", 2) in results
+    assert any(r[:4] == ("entities", EXPECTATION, False, "error") for r in results)
     assert sum(1 for r in results if r[2]) > expected // 2
     stages = {
         row[0] for row in query(warehouse, "select stage from run_stages where run_id = ?", run_id)
@@ -124,10 +144,10 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
     # The report and the Data Docs were rebuilt for the failed run.
     page = (warehouse / "reports" / "index.html").read_text(encoding="utf-8")
     assert run_id in page and "failed_validation" in page
-    assert re.search(r'<table id="dq-failures">.*?published_date', page, re.S)
+    assert re.search(r'<table id="dq-failures">.*?lengths_to_be_between\(name\)', page, re.S)
     docs = (warehouse / "reports" / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert run_id in docs
-    assert re.search(r"<code>articles</code>.*?blocked the load", docs)
+    assert re.search(r"<code>entities</code>.*?blocked the load", docs)
 
     # With the bad files gone the next run passes and finds nothing new: no trace was left.
     for name in BAD_STORIES:
@@ -142,18 +162,22 @@ def test_failing_batch_is_quarantined_and_leaves_every_table_as_it_was(
 
 
 def test_cli_exits_2_with_one_line_naming_table_and_expectation(
-    seed_input: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    seed_input: Path, tmp_path: Path, strict: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     warehouse = tmp_path / "warehouse"
     (seed_input / "zz_future.txt").write_text(BAD_STORIES["zz_future.txt"], encoding="utf-8")
 
-    code = cli.main(["run", "--input", str(seed_input), "--warehouse", str(warehouse)])
+    options = ["--input", str(seed_input), "--warehouse", str(warehouse)]
+    code = cli.main(["run", *options, "--expectations", str(strict)])
 
     captured = capfd.readouterr()  # what reaches the terminal, Prefect's own logging included
     assert code == cli.EXIT_DATA_QUALITY
-    assert captured.err.splitlines() == [
-        f"newswire: data-quality gate failed: articles: {EXPECTATION} (1 unexpected)"
-    ]
+    (line,) = captured.err.splitlines()
+    assert re.fullmatch(
+        rf"newswire: data-quality gate failed: entities: {re.escape(EXPECTATION)} "
+        r"\(\d+ unexpected\)",
+        line,
+    )
     assert captured.out == ""
     run_id, status, _ = last_run(warehouse)
     assert status == "failed_validation"

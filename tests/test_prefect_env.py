@@ -47,7 +47,8 @@ def test_every_run_logs_info_to_prefect_and_only_serve_prints_it() -> None:
             "import flows.commands.cli\n"
             "from prefect.settings import PREFECT_LOGGING_LEVEL\n"
             "import os\n"
-            "print(PREFECT_LOGGING_LEVEL.value(), os.environ['PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL'])\n"
+            "console = os.environ['PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL']\n"
+            "print(PREFECT_LOGGING_LEVEL.value(), console)\n"
         )
         levels.append(fresh_python(code).strip())
     assert levels == ["INFO INFO", "INFO WARNING"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows import faults, schemas
@@ -240,9 +241,12 @@ class BatchCollector:
         return tables
 
     def release(self) -> None:
-        """Drop what only the chunks and versioning needed, before validation and the load."""
+        """Drop what only the chunks needed, before validation and the load."""
         self.manifest = Manifest()
         self.memory = RunMemory()
+
+    def release_versioning(self) -> None:
+        """Drop the keys and entities that versioning again (after rejections) would need."""
         self.version_key_chunks = []
         self.entities = {}
 
@@ -305,3 +309,83 @@ def unchanged_tables(
     loaded["source_files"] += run_rows["unchanged_files"]
     loaded["entities"] = run_rows["entities"]
     return frozenset(name for name, rows in loaded.items() if rows == 0)
+
+
+# Tables whose rows belong to one article, by its article_id.
+ARTICLE_TABLES = ("articles", "paragraphs", "entity_mentions", "update_notes", "related_links")
+
+
+def remove_stories(
+    batch: StagedBatch, collector: BatchCollector, rejections: Mapping[str, tuple[str, str]]
+) -> int:
+    """Take rejected stories (article_id -> (reason, detail)) out of the staged chunks: their
+    rows leave every article table, their files (and files duplicating them) become rejected
+    files with the reason, and the run's counts, keys and entities follow. Returns the files
+    rejected. Versions and run-wide tables are then staged again by ``finish_batch``."""
+    rejected = pa.array(sorted(rejections), pa.string())
+    files = 0
+    for index in range(batch.chunk_count()):
+        tables = batch.read_chunks([index])
+        for name in ARTICLE_TABLES:
+            keep = pc.invert(pc.is_in(tables[name].column("article_id"), value_set=rejected))
+            tables[name] = tables[name].filter(keep)
+        sources, newly, counts = _reject_sources(
+            tables["source_files"], rejections, collector.context
+        )
+        tables["source_files"] = sources
+        tables["rejected_files"] = pa.concat_tables([tables["rejected_files"], newly])
+        collector.accounting = collector.accounting + counts
+        files += newly.num_rows
+        for name in CHUNK_TABLES:
+            write_table_atomic(tables[name], batch.folder / name / _chunk_name(index))
+    mentioned = {
+        entity_id
+        for path in batch.files("entity_mentions")
+        for entity_id in pq.read_table(path, columns=["entity_id"]).column(0).to_pylist()
+    }
+    collector.entities = {k: v for k, v in collector.entities.items() if k in mentioned}
+    collector.version_key_chunks = [
+        chunk.filter(pc.invert(pc.is_in(chunk.column("article_id"), value_set=rejected)))
+        for chunk in collector.version_key_chunks
+    ]
+    collector.articles -= len(rejections)
+    collector.rows = {
+        name: rows for name, rows in batch.row_counts().items() if name in CHUNK_TABLES
+    }
+    return files
+
+
+def _reject_sources(
+    sources: pa.Table, rejections: Mapping[str, tuple[str, str]], context: BatchContext
+) -> tuple[pa.Table, pa.Table, Accounting]:
+    """The chunk's manifest rows with the rejected stories' files marked rejected, their
+    ``rejected_files`` rows, and the change to the run's counts (new or duplicate files
+    become rejected ones)."""
+    rows = sources.to_pylist()
+    rejected_rows: list[dict[str, object]] = []
+    new = duplicate = 0
+    for row in rows:
+        article_id = row["article_id"]
+        if article_id not in rejections:
+            continue
+        reason, detail = rejections[article_id]
+        if row["status"] == "loaded":
+            new += 1
+        else:
+            duplicate += 1
+        row["status"], row["article_id"] = "rejected", None
+        rejected_rows.append(
+            {
+                "source_file": row["source_file"],
+                "content_sha256": row["content_sha256"],
+                "reason": reason,
+                "detail": detail,
+                "run_id": context.run_id,
+                "rejected_at": context.ingested_at,
+            }
+        )
+    return (
+        pa.Table.from_pylist(rows, schema=schemas.SOURCE_FILES),
+        pa.Table.from_pylist(rejected_rows, schema=schemas.REJECTED_FILES),
+        Accounting(0, -new, -duplicate, 0, new + duplicate),
+    )

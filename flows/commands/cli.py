@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_runner(run)
     run.add_argument(
+        "--expectations",
+        type=Path,
+        metavar="DIR",
+        help="validate with the suites in DIR instead of expectations/ (e.g. stricter ones)",
+    )
+    run.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -270,6 +276,7 @@ def command_run(arguments: argparse.Namespace) -> int:
             runner=arguments.runner,
             dask_address=arguments.dask_address,
             dask_workers=arguments.dask_workers,
+            expectations_dir=str(arguments.expectations) if arguments.expectations else None,
             return_state=True,
         )
     except Exception as error:  # Prefect could not start the flow run (its API went away)

@@ -102,6 +102,11 @@ def print_summary(summary: RunSummary, warehouse: Path) -> None:
         f"duplicate {counts.files_duplicate:,}, unchanged {counts.files_unchanged:,}, "
         f"rejected {counts.files_rejected:,}; articles loaded {summary.articles_loaded:,}"
     )
+    if summary.quality_rejections:
+        parts = ", ".join(
+            f"{reason} {count:,}" for reason, count in summary.quality_rejections.items()
+        )
+        print(f"  stories rejected by data-quality checks: {parts}")
     rows = [(name, round(seconds, 2)) for name, seconds in summary.stage_seconds.items()]
     rows.append(("total", round(sum(summary.stage_seconds.values()), 2)))
     print("  " + render_table(["stage", "seconds"], rows).replace("\n", "\n  "))

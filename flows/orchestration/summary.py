@@ -37,6 +37,9 @@ class RunSummary:
     dq_failures: list[DqResult] = field(default_factory=list)
     report_path: Path | None = None
     recovered: list[str] = field(default_factory=list)  # what an interrupted run left, cleared
+    # Stories a row-level expectation took out of the batch: the expectation's rejection
+    # reason and how many stories (their files are in rejected_files with that reason).
+    quality_rejections: dict[str, int] = field(default_factory=dict)
 
 
 def new_run_id(now: datetime) -> str:

@@ -23,7 +23,13 @@ from prefect.cache_policies import NO_CACHE
 from flows import faults
 from flows.batch.extract import ReadFile, SourceFile, read_files
 from flows.batch.incremental import ReadPlan, plan_run
-from flows.batch.staging import BatchCollector, StagedBatch, finish_batch, stage_chunk
+from flows.batch.staging import (
+    BatchCollector,
+    StagedBatch,
+    finish_batch,
+    remove_stories,
+    stage_chunk,
+)
 from flows.batch.versions import LoadedVersions, related_versions
 from flows.orchestration.retry import RETRY_DELAYS, retry_transient
 from flows.orchestration.runners import EntityStage, Results, without_timeout
@@ -125,6 +131,24 @@ def finish_batch_task(
     if keys and not settings.full_refresh:
         loaded = related_versions(settings.warehouse.next_database, keys)
     return finish_batch(batch, collector, keys, loaded, unchanged)
+
+
+@stage_task(VALIDATE, name="reject-stories")
+def reject_stories_task(
+    settings: Settings,
+    batch: StagedBatch,
+    collector: BatchCollector,
+    rejections: Mapping[str, tuple[str, str]],
+) -> int:
+    """Take the stories that broke a row-level expectation out of the staged batch and stage
+    its versions and run-wide tables again without them; returns the files rejected."""
+    files = remove_stories(batch, collector, rejections)
+    keys = collector.version_keys()
+    loaded = LoadedVersions()
+    if keys and not settings.full_refresh:
+        loaded = related_versions(settings.warehouse.next_database, keys)
+    finish_batch(batch, collector, keys, loaded, batch.read_run_table("unchanged_files"))
+    return files
 
 
 @stage_task(VALIDATE)

@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from flows.batch.staging import CHUNK_TABLES, StagedBatch
 from flows.quality.frames import DERIVED_INPUTS, REFERENCES, batch_frames, run_frames
-from flows.quality.results import ERROR, SEVERITIES, DqResult
+from flows.quality.results import BATCH, ERROR, ROW, SCOPES, SEVERITIES, DqResult
+from flows.schemas import REJECT_REASONS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,19 +48,44 @@ def load_suites(expectations_dir: Path) -> dict[str, dict[str, Any]]:
     for path in sorted(expectations_dir.glob("*.json")):
         suite = json.loads(path.read_text(encoding="utf-8"))
         for expectation in suite.get("expectations", []):
-            severity = expectation.get("meta", {}).get("severity", ERROR)
+            meta = expectation.get("meta", {})
+            severity = meta.get("severity", ERROR)
             if severity not in SEVERITIES:
                 raise ValueError(f"{path.name}: unknown severity {severity!r} in {expectation}")
+            scope = meta.get("scope", BATCH)
+            if scope not in SCOPES or (scope == ROW and not meta.get("reason")):
+                raise ValueError(f"{path.name}: a row expectation needs a known scope and a reason")
         suites[path.stem] = suite
     return suites
 
 
-def validation_parameters(today: date) -> dict[str, Any]:
-    """Values that suites reference as ``{"$PARAMETER": name}``: they depend on the run's day."""
+def validation_parameters(
+    today: date, suites: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Values that suites reference as ``{"$PARAMETER": name}``: the run's day, and the
+    rejection reasons (the parser's and discovery's codes, and one ``dq_`` reason per
+    row-level expectation of ``suites``, by default those of ``expectations/``)."""
+    if suites is None:
+        from flows.settings import EXPECTATIONS_DIR
+
+        suites = load_suites(EXPECTATIONS_DIR)
     return {
         "min_published_date": _EARLIEST_DATE,
         "max_published_date": datetime.combine(today + timedelta(days=1), datetime.min.time()),
+        "reject_reasons": [*REJECT_REASONS, *dq_reasons(suites)],
     }
+
+
+def dq_reasons(suites: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The rejection reasons of the row-level expectations (``meta.reason``), sorted."""
+    return sorted(
+        {
+            str(e["meta"]["reason"])
+            for suite in suites.values()
+            for e in suite.get("expectations", [])
+            if e.get("meta", {}).get("reason")
+        }
+    )
 
 
 def describe(expectation: Mapping[str, Any]) -> str:
@@ -182,7 +208,7 @@ class SuiteRunner:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_pandas("newswire_batch")
         self.suites: dict[str, Any] = {}
-        self.names: dict[str | None, tuple[str, str]] = {}
+        self.names: dict[str | None, tuple[str, str, str, str | None]] = {}
         # One asset for every frame: each asset added re-serializes GX's whole config (~30 ms).
         self.batch_definition = self.source.add_dataframe_asset(
             "batch_frame"
@@ -201,13 +227,31 @@ class SuiteRunner:
             # Results come back in GX's order with evaluated parameters; name them from the JSON.
             for added, written in zip(suite.expectations, spec["expectations"], strict=True):
                 assert added.expectation_type == written["type"]
-                severity = written.get("meta", {}).get("severity", ERROR)
-                self.names[added.id] = (describe(written), severity)
+                meta = written.get("meta", {})
+                self.names[added.id] = (
+                    describe(written),
+                    meta.get("severity", ERROR),
+                    meta.get("scope", BATCH),
+                    meta.get("reason"),
+                )
         self.last_results: dict[str, Any] = {}
         # The columns each suite reads (None: a table-level expectation may read any).
         self.columns = {
             name: checked_columns(spec.get("expectations", [])) for name, spec in self.specs.items()
         }
+
+    @staticmethod
+    def _result_format(spec: Mapping[str, Any]) -> Any:
+        """BASIC keeps a sample of unexpected values and costs a third less than SUMMARY; a
+        suite with row-level expectations also names the articles of the failing rows."""
+        if any(e.get("meta", {}).get("scope") == ROW for e in spec.get("expectations", [])):
+            return {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["article_id"],
+                "return_unexpected_index_query": False,
+                "partial_unexpected_count": 20,
+            }
+        return RESULT_FORMAT
 
     def columns_to_read(self, table: str, schema: pa.Schema) -> list[str]:
         """The columns of a batch table that validating it and deriving frames from it read."""
@@ -261,11 +305,10 @@ class SuiteRunner:
                 )
                 continue
             batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
-            # BASIC keeps a sample of unexpected values and costs a third less than SUMMARY.
             outcome = batch.validate(
                 self.suites[name],
                 expectation_parameters=dict(parameters),
-                result_format=RESULT_FORMAT,
+                result_format=self._result_format(spec),
             )
             earlier = self.last_results.get(name)
             if earlier is None or earlier.success:
@@ -273,7 +316,7 @@ class SuiteRunner:
             for result in outcome.results:
                 config = result.expectation_config
                 assert config is not None  # GX sets it on every result of a suite run
-                expectation, severity = self.names[config.id]
+                expectation, severity, scope, reason = self.names[config.id]
                 results.append(
                     DqResult(
                         table_name=name,
@@ -282,9 +325,20 @@ class SuiteRunner:
                         unexpected_count=_unexpected_count(result.result),
                         details=_details(result),
                         severity=severity,
+                        scope=scope,
+                        reason=reason,
+                        rejected_articles=_failing_articles(result) if scope == ROW else (),
                     )
                 )
         return results
+
+
+def _failing_articles(result: Any) -> tuple[str, ...]:
+    """The article ids of the rows that broke a row-level expectation."""
+    if result.success:
+        return ()
+    rows = result.result.get("unexpected_index_list") or []
+    return tuple(sorted({str(r["article_id"]) for r in rows if r.get("article_id") is not None}))
 
 
 def merge_results(parts: Iterable[Sequence[DqResult]]) -> list[DqResult]:
@@ -313,6 +367,9 @@ def merge_results(parts: Iterable[Sequence[DqResult]]) -> list[DqResult]:
                 earlier if keep_earlier else result,
                 success=earlier.success and result.success,
                 unexpected_count=sum(counts) if counts else None,
+                rejected_articles=tuple(
+                    sorted({*earlier.rejected_articles, *result.rejected_articles})
+                ),
             )
     return list(merged.values())
 
@@ -371,8 +428,9 @@ def validate_batch(
     chunks at a time (see ``merge_results`` for what that means for aggregate checks)."""
     from flows.memory import give_back
 
-    runner = SuiteRunner(load_suites(expectations_dir))
-    parameters = validation_parameters(today)
+    suites = load_suites(expectations_dir)
+    runner = SuiteRunner(suites)
+    parameters = validation_parameters(today, suites)
     run_tables = {name: batch.read_run_table(name) for name in ("entities", "story_versions")}
     # Rows that span the run are validated once, on their own: their frames used to be built
     # again with every group of chunks, and added to each group's memory.

@@ -1,361 +1,367 @@
-"""Compare plain spaCy NER and `flows.story.entities.EntityExtractor` against a reference file.
+"""Score newswire's entities and plain spaCy small against a hand-labelled reference.
 
 Usage::
 
-    python bench/eval_entities.py --corpus DIR --gold FILE [--limit N] [--n-process N]
-        [--batch N] [--strict] [--dump OUT.jsonl]
+    .venv/bin/python -m bench.eval_entities --gold FILE --corpus DIR [--split dev|heldout|all]
+        [--no-merged-names] [--errors] [--cache DIR]
 
-The reference is a JSONL file with one object per story file: ``file`` and a list of
-``{text, type}`` under ``silver_entities`` (or ``entities``). A CoNLL-style reference
-(PER/ORG/LOC/MISC, like the silver file) is scored in four classes PERSON, ORG, LOC (GPE+LOC)
-and MISC (NORP/EVENT/PRODUCT/OTHER); an OntoNotes-style one (PERSON/ORG/GPE/LOC/NORP, like a
-hand-labeled file) in PERSON, ORG, LOC (GPE+LOC) and NORP, leaving products and events out.
+Scoring follows the labelling guidelines' Scoring section (entity-guidelines.md): per
+article and per scored type (PERSON, ORG, GPE+LOC together, NORP), a predicted entity matches
+a reference entity when the types agree and the canonical name or any surface form of one
+equals the canonical name or any surface form of the other after normalization (case,
+punctuation, possessive, legal suffix, 'U.S.' = 'United States'). Each article's entities are
+a set, so a reference entity is matched by at most one prediction and a prediction counts for
+at most one reference entity (a maximum one-to-one matching): a system that lists 'Xi' and
+'Xi Jinping' apart has one right entity and one extra. Micro precision, recall and F1 over all
+articles and the four types. The line 'lenient' also prints the figures when every prediction
+that matches some reference entity counts as right (no one-to-one matching).
 
-Scoring is article level. Each system yields, per article, a list of entities with a class and
-a set of normalized forms: plain spaCy one entity per distinct string, the extractor one entity
-per canonical name with its surface forms (aliases). A predicted entity is correct when any of
-its forms equals a reference item of the same class; a reference item is found when any
-predicted entity of its class has it among its forms. ``--strict`` scores canonical names only.
-Normalizing ignores case, punctuation, spacing, possessives, a leading 'the' and a trailing
-legal form ('Walmart Inc.' = 'Walmart', 'U. S.' = 'U.S.').
+The two systems read the same text, the text newswire's pipeline hands to entity extraction:
+the headline and the numbered story paragraphs from `flows.story.parse.parse_story` (the lede
+without its wire tag; no staff lines, notes, related links or boilerplate).
 
-Two reference scopes are printed: the file as given, and the items whose text occurs in the
-headline or story paragraphs (the silver set also labels staff lines such as reporters' names,
-which the pipeline must not extract by contract).
+- newswire: `EntityExtractor.extract`, one entity per `EntityMention` (name + surface forms).
+- plain spaCy small, NER only (the component newswire runs), on the headline and each
+  paragraph: one entity per distinct (type, normalized text), labels PERSON, ORG, GPE, LOC and
+  NORP (FAC, products, events and the rest are not scored).
 
-Speed: (a) is the full default spaCy pipeline over the raw story text (headline, wire tag,
-paragraphs), entity strings as they come; (b) is the extractor. Both run in this process on the
-same batches of stories, alternating which goes first, so other jobs on the machine slow both
-alike; model loading is excluded and printed apart.
+A held-out story byte-identical to a dev story is dropped (the reference's 0567 is 0327), so
+the held-out figures never score a dev story.
 
-The corpus is read with a minimal splitter (header line, blank-line paragraphs, staff lines,
-boilerplate, update notes and 'Read:' links dropped, wire tag stripped), so the benchmark does
-not depend on the pipeline's parser.
+The merged-names count runs newswire over every story of the corpus folder and counts the
+distinct `entity_id`s of one type whose names differ only by legal suffix, case or punctuation
+('Apple Inc.' and 'Apple'; 'JD.com Inc.' and 'JD.Com Inc.'): ids an analyst would have to merge
+by hand. It also counts ids that carry more than one type over the corpus.
+
+`--errors` prints each article's misses and extras (use on the dev split only). `--cache DIR`
+keeps the model's raw spans by text hash (offsets only, no text), so reruns that change only
+the post-processing skip the model.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import os
+import pickle
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import spacy
+from flows.story.entities import _UNUSED_COMPONENTS as UNUSED_COMPONENTS
+from flows.story.entities import MODEL_NAME, EntityExtractor, EntityMention, RawSpan, StoryText
+from flows.story.parse import ParsedStory, parse_story
 
-from flows.story.entities import MODEL_NAME, EntityExtractor, EntityMention, StoryText
+SCORED = ("PERSON", "ORG", "GPE+LOC", "NORP")
+_CLASS_OF = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE+LOC", "LOC": "GPE+LOC", "NORP": "NORP"}
 
-# Comparison classes. A CoNLL-style reference (PER/ORG/LOC/MISC, like the silver file) cannot
-# tell nationalities from products, so NORP/EVENT/PRODUCT/OTHER are scored together as MISC. An
-# OntoNotes-style reference (PERSON/ORG/GPE/LOC/NORP, like a hand-labeled file) scores NORP on its
-# own and leaves products, events and other names out, as the issue's target does.
-_COARSE = {
-    "PER": "PERSON",
-    "PERSON": "PERSON",
-    "ORG": "ORG",
-    "LOC": "LOC",
-    "GPE": "LOC",
-    "FAC": "LOC",
-    "MISC": "MISC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "PRODUCT": "MISC",
-    "OTHER": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-}
-_FINE = {
-    k: ("NORP" if k == "NORP" else v) for k, v in _COARSE.items() if v != "MISC" or k == "NORP"
-}
-_CLASS_OF = _COARSE
-CLASSES = ("PERSON", "ORG", "LOC", "MISC")
+# --------------------------------------------------------------------------------------------
+# Normalization
+# --------------------------------------------------------------------------------------------
 
-
-def use_reference_style(refs: dict) -> str:
-    """Pick the class scheme from the reference's labels; return a label for the report."""
-    global _CLASS_OF, CLASSES
-    labels = {e["type"] for ents in refs.values() for e in ents}
-    if labels & {"PERSON", "GPE", "NORP"}:
-        _CLASS_OF, CLASSES = _FINE, ("PERSON", "ORG", "LOC", "NORP")
-        return "OntoNotes-style reference: classes PERSON, ORG, LOC (GPE+LOC), NORP"
-    _CLASS_OF, CLASSES = _COARSE, ("PERSON", "ORG", "LOC", "MISC")
-    return (
-        "CoNLL-style reference: classes PERSON, ORG, LOC (GPE+LOC), MISC (NORP+EVENT+PRODUCT+OTHER)"
-    )
-
-
-_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(.*)$")
-_WIRE_TAG = re.compile(
-    r"^(?:[A-Z][A-Za-z .,'-]*\s)?\((?:Bloomberg|Reuters)\)\s*[-\u2013\u2014]+\s*"
+_LEGAL = (
+    "inc|incorporated|corp|corporation|co|cos|company|ltd|limited|plc|llc|llp|lp|l\\.p|l\\.l\\.c"
+    "|ag|sa|s\\.a|se|nv|n\\.v|bv|b\\.v|ab|asa|oyj|spa|s\\.p\\.a|gmbh|kgaa|bhd|tbk|pte|pty|pjsc"
+    "|ojsc|jsc|pao|oao|kk|k\\.k|sab de cv|sa de cv"
 )
-_DROP = re.compile(
-    r"^(?:--\s*With assistance|To contact|For more articles|\u00a9|\(c\)\s*\d{4}|Subscribe now"
-    r"|Read(?: more| More)?:|For more:|Click here|An earlier version of this story"
-    r"|Sign up for|Want the lowdown|Terms of Trade is a daily|Explore what)",
-    re.IGNORECASE,
-)
-_NOTE = re.compile(r"^\((?!Bloomberg\))[^()]*(?:\([^()]*\)[^()]*)*\)\.?$")
+_LEGAL_TAIL = re.compile(rf"(?:\s*,)?\s+(?:{_LEGAL})\.?$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$|['\u2019]$", re.IGNORECASE)
+_PUNCT = re.compile(r"[^\w\s]|_")
+_US = {"us", "usa", "united states", "united states of america"}
 
 
-@dataclass(frozen=True)
-class Story:
-    """One corpus file as the benchmark sees it."""
-
-    key: str
-    headline: str
-    paragraphs: tuple[str, ...]
-    lede_tag: str
-
-
-def split_story(key: str, text: str, note_positions: set[int]) -> Story:
-    """Split a raw story file; `note_positions` are 1-based paragraph numbers of notes."""
-    lines = text.split("\n", 1)
-    header = _HEADER.match(lines[0])
-    headline = header.group(2).strip() if header else lines[0].strip()
-    body = lines[1] if len(lines) > 1 else ""
-    paragraphs: list[str] = []
-    lede_tag = ""
-    for pos, raw in enumerate(re.split(r"\n\s*\n", body.strip()), start=1):
-        para = " ".join(raw.split())
-        if not para or pos in note_positions or _DROP.match(para) or _NOTE.match(para):
-            continue
-        if not paragraphs:
-            tag = _WIRE_TAG.match(para)
-            if tag:
-                lede_tag = tag.group(0)
-                para = para[tag.end() :]
-                if not para or _DROP.match(para):
-                    continue
-        paragraphs.append(para)
-    return Story(key, headline, tuple(paragraphs), lede_tag)
-
-
-def load_corpus(corpus: Path, gold: Path, limit: int | None) -> tuple[list[Story], dict]:
-    """Read the reference file and the stories it names, in file order."""
-    refs: dict[str, list[dict]] = {}
-    stories: list[Story] = []
-    with gold.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            path = corpus / row["file"]
-            if not path.exists():
-                continue
-            notes = {n["paragraph"] for n in row.get("update_notes") or []}
-            text = path.read_text(encoding="utf-8")
-            stories.append(split_story(row["file"], text, notes))
-            refs[row["file"]] = row.get("silver_entities", row.get("entities", []))
-            if limit and len(stories) >= limit:
-                break
-    return stories, refs
-
-
-_LEGAL_TAIL = re.compile(
-    r"(?:,?\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Limited|Plc|PLC|LLC|LP|L\.P|AG|SA|S\.A|SE|NV|N\.V"
-    r"|AB|ASA|SpA|GmbH|Bhd|Tbk|Pte|Pty|Holdings?)\.?)+$|\s+(?:&|and)$"
-)
+def fold(text: str) -> str:
+    """Case, punctuation, possessive and legal suffix do not count: the guidelines' matching
+    key before the 'U.S.' rule. Whitespace is collapsed."""
+    text = " ".join(text.split())
+    text = _POSSESSIVE.sub(lambda m: "s" if m.group(0)[0] in "sS" else "", text)
+    while True:
+        cut = _LEGAL_TAIL.sub("", text)
+        if cut == text or not cut.strip():
+            break
+        text = cut
+    return " ".join(_PUNCT.sub("", text).lower().split())
 
 
 def norm(text: str) -> str:
-    """Normalize for matching: case, possessive, punctuation, spacing and legal form do not count.
-
-    'Walmart Inc.' and 'Walmart', 'U. S.' and 'U.S.' are the same name to a reader.
-    """
-    text = re.sub(r"\s*['\u2019]\s*s?$", "", text.strip())
-    text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
-    text = _LEGAL_TAIL.sub("", _LEGAL_TAIL.sub("", text)) or text
-    return re.sub(r"[\W_]+", "", text.lower())
+    """`fold`, and 'U.S.' (any spelling) = 'United States'."""
+    folded = fold(text)
+    return "united states" if folded in _US else folded
 
 
-# One predicted entity: (class, normalized canonical name, all normalized forms).
-Pred = tuple[str, str, frozenset[str]]
+# --------------------------------------------------------------------------------------------
+# Reading the reference and the corpus
+# --------------------------------------------------------------------------------------------
 
 
-def raw_text(story: Story) -> str:
-    """The story as a naive pipeline would feed it: headline, wire tag, paragraphs."""
-    lede = story.lede_tag + (story.paragraphs[0] if story.paragraphs else "")
-    return "\n\n".join((story.headline, lede, *story.paragraphs[1:]))
+@dataclass(frozen=True)
+class Article:
+    """One labelled story: the text both systems read, and its reference entities."""
+
+    file: str
+    split: str
+    story: StoryText
+    reference: list[tuple[str, frozenset[str]]]  # (class, normalized canonical name + forms)
 
 
-def plain_predictions(nlp: spacy.Language, texts: Sequence[str]) -> list[list[Pred]]:
-    """Plain spaCy: every entity string as it comes, one entity per distinct (class, string)."""
-    out: list[list[Pred]] = []
-    for doc in nlp.pipe(texts, batch_size=64):
-        seen = {
-            (_CLASS_OF[e.label_], norm(e.text))
-            for e in doc.ents
-            if e.label_ in _CLASS_OF and norm(e.text)
-        }
-        out.append([(cls, n, frozenset([n])) for cls, n in sorted(seen)])
-    return out
+def story_text(key: str, parsed: ParsedStory) -> StoryText:
+    """What the pipeline hands to entity extraction (`orchestration.runners.EntityStage`)."""
+    return StoryText(key, parsed.headline, tuple(text for _, text in parsed.numbered_paragraphs))
 
 
-def extractor_predictions(
-    results: Iterable[Sequence[EntityMention]], strict: bool
-) -> list[list[Pred]]:
-    """Extractor output as comparison entities (name plus aliases unless strict)."""
-    out: list[list[Pred]] = []
-    for mentions in results:
-        preds: list[Pred] = []
-        for m in mentions:
-            cls = _CLASS_OF.get(m.entity_type)
-            if cls is None:
-                continue
-            forms = {norm(m.name)} if strict else {norm(m.name), *map(norm, m.surface_forms)}
-            preds.append((cls, norm(m.name), frozenset(f for f in forms if f)))
-        out.append(preds)
-    return out
+def read_story(path: Path) -> StoryText | None:
+    parsed = parse_story(path.read_text(encoding="utf-8"))
+    return story_text(path.name, parsed) if isinstance(parsed, ParsedStory) else None
 
 
-def reference_sets(
-    stories: Sequence[Story], refs: dict, story_scope: bool
-) -> list[set[tuple[str, str]]]:
-    """Reference items per story; with story_scope only those whose text the story contains."""
+def load_articles(gold: Path, corpus: Path, split: str) -> tuple[list[Article], list[str]]:
+    """The reference's articles of a split; held-out copies of dev stories left out."""
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    digest = {
+        r["file"]: hashlib.sha256((corpus / r["file"]).read_bytes()).hexdigest() for r in rows
+    }
+    dev_digests = {digest[r["file"]] for r in rows if r["split"] == "dev"}
+    articles: list[Article] = []
+    dropped: list[str] = []
+    for row in rows:
+        if split != "all" and row["split"] != split:
+            continue
+        if row["split"] != "dev" and digest[row["file"]] in dev_digests:
+            dropped.append(row["file"])
+            continue
+        story = read_story(corpus / row["file"])
+        if story is None:
+            raise SystemExit(f"{row['file']}: the parser rejects it")
+        reference = [
+            (_CLASS_OF[e["type"]], frozenset({norm(e["name"]), *map(norm, e["forms"])}) - {""})
+            for e in row["entities"]
+            if e["type"] in _CLASS_OF
+        ]
+        articles.append(Article(row["file"], row["split"], story, reference))
+    return articles, dropped
+
+
+# --------------------------------------------------------------------------------------------
+# Systems
+# --------------------------------------------------------------------------------------------
+
+Entity = tuple[str, str, frozenset[str]]  # (class, display name, normalized name + forms)
+
+
+def newswire_entities(mentions: Sequence[EntityMention]) -> list[Entity]:
     out = []
-    for story in stories:
-        text = norm(" ".join((story.headline, *story.paragraphs)))
-        items = set()
-        for ent in refs.get(story.key, []):
-            cls = _CLASS_OF.get(ent["type"])
-            n = norm(ent["text"])
-            if cls and n and (not story_scope or n in text):
-                items.add((cls, n))
-        out.append(items)
+    for m in mentions:
+        cls = _CLASS_OF.get(m.entity_type)
+        forms = frozenset({norm(m.name), *map(norm, m.surface_forms)}) - {""}
+        if cls and forms:
+            out.append((cls, m.name, forms))
     return out
 
 
-def score(
-    preds: Sequence[list[Pred]], golds: Sequence[set[tuple[str, str]]]
-) -> dict[str, tuple[int, int, int, int]]:
-    """Per class: (correct predictions, predictions, found reference items, reference items)."""
-    counts: dict[str, list[int]] = {c: [0, 0, 0, 0] for c in CLASSES}
-    for pred, gold in zip(preds, golds, strict=True):
-        for cls, _name, forms in pred:
-            counts[cls][1] += 1
-            if any((cls, f) in gold for f in forms):
-                counts[cls][0] += 1
-        for cls, n in gold:
-            counts[cls][3] += 1
-            if any(c == cls and n in forms for c, _name, forms in pred):
-                counts[cls][2] += 1
-    return {c: (v[0], v[1], v[2], v[3]) for c, v in counts.items()}
+def plain_entities(nlp: Any, stories: Sequence[StoryText]) -> list[list[Entity]]:
+    """Plain spaCy small NER: one entity per distinct (type, normalized text) in a story."""
+    texts = [[s.headline, *s.paragraphs] for s in stories]
+    flat = [t for ts in texts for t in ts]
+    docs = iter(nlp.pipe(flat, batch_size=64))
+    out: list[list[Entity]] = []
+    for ts in texts:
+        seen: dict[tuple[str, str], str] = {}
+        for _ in ts:
+            for e in next(docs).ents:
+                cls, n = _CLASS_OF.get(e.label_), norm(e.text)
+                if cls and n:
+                    seen.setdefault((cls, n), e.text)
+        out.append([(cls, text, frozenset([n])) for (cls, n), text in sorted(seen.items())])
+    return out
 
 
-def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float, float]:
-    """Precision, recall, F1 from the four counts."""
-    p = tp_p / n_p if n_p else 0.0
-    r = tp_g / n_g if n_g else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+def cached_ner(extractor: EntityExtractor, cache_dir: Path | None) -> Callable[[], None]:
+    """Let the extractor reuse raw spans by text hash; returns a function that saves them."""
+    if cache_dir is None:
+        return lambda: None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"ner-spans-{MODEL_NAME}.pkl"
+    cache: dict[str, tuple[RawSpan, ...]] = pickle.loads(path.read_bytes()) if path.exists() else {}
+    original = extractor.ner_spans
+
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def ner_spans(texts: Sequence[str]) -> dict[str, tuple[RawSpan, ...]]:
+        missing = [t for t in dict.fromkeys(texts) if key(t) not in cache]
+        if missing:
+            for text, spans in original(missing).items():
+                cache[key(text)] = spans
+        return {t: cache[key(t)] for t in texts}
+
+    def save() -> None:
+        path.write_bytes(pickle.dumps(cache))
+
+    extractor.ner_spans = ner_spans  # type: ignore[method-assign]
+    return save
 
 
-def report(title: str, scores: dict[str, tuple[int, int, int, int]]) -> float:
-    """Print per-class and micro figures; return micro F1."""
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+
+def _max_matching(edges: list[list[int]], n_right: int) -> int:
+    """Size of a maximum bipartite matching (augmenting paths; articles are small)."""
+    owner = [-1] * n_right
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j not in seen:
+                seen.add(j)
+                if owner[j] < 0 or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(edges)))
+
+
+Counts = dict[str, list[int]]  # class -> [matched, predicted, reference, lenient matched preds]
+
+
+def score(articles: Sequence[Article], predictions: Sequence[list[Entity]]) -> Counts:
+    counts: Counts = {c: [0, 0, 0, 0] for c in SCORED}
+    for article, preds in zip(articles, predictions, strict=True):
+        for cls in SCORED:
+            p = [forms for c, _, forms in preds if c == cls]
+            g = [forms for c, forms in article.reference if c == cls]
+            edges = [[j for j, gf in enumerate(g) if pf & gf] for pf in p]
+            counts[cls][0] += _max_matching(edges, len(g))
+            counts[cls][1] += len(p)
+            counts[cls][2] += len(g)
+            counts[cls][3] += sum(1 for e in edges if e)
+    return counts
+
+
+def prf(tp: int, n_pred: int, n_ref: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_ref if n_ref else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def report(title: str, counts: Counts) -> None:
     print(f"  {title}")
-    print(f"    {'class':8} {'P':>6} {'R':>6} {'F1':>6} {'pred':>6} {'ref':>6}")
+    print(f"    {'type':8} {'P':>6} {'R':>6} {'F1':>6} {'match':>6} {'pred':>6} {'ref':>6}")
     total = [0, 0, 0, 0]
-    for cls in CLASSES:
-        c = scores[cls]
+    for cls in SCORED:
+        c = counts[cls]
         total = [a + b for a, b in zip(total, c, strict=True)]
-        p, r, f = prf(*c)
-        print(f"    {cls:8} {p:6.3f} {r:6.3f} {f:6.3f} {c[1]:6d} {c[3]:6d}")
-    p, r, f = prf(*total)
-    print(f"    {'micro':8} {p:6.3f} {r:6.3f} {f:6.3f} {total[1]:6d} {total[3]:6d}")
-    return f
+        p, r, f = prf(c[0], c[1], c[2])
+        print(f"    {cls:8} {p:6.3f} {r:6.3f} {f:6.3f} {c[0]:6d} {c[1]:6d} {c[2]:6d}")
+    p, r, f = prf(total[0], total[1], total[2])
+    print(f"    {'micro':8} {p:6.3f} {r:6.3f} {f:6.3f} {total[0]:6d} {total[1]:6d} {total[2]:6d}")
+    lp = total[3] / total[1] if total[1] else 0.0
+    print(f"    lenient precision (no one-to-one matching) {lp:.3f}")
+
+
+def print_errors(articles: Sequence[Article], predictions: Sequence[list[Entity]]) -> None:
+    """Each article's reference entities nobody found and predictions matching nothing."""
+    for article, preds in zip(articles, predictions, strict=True):
+        missed = [
+            f"{c}:{sorted(forms)[0]}"
+            for c, forms in article.reference
+            if not any(pc == c and pf & forms for pc, _, pf in preds)
+        ]
+        extra = [
+            f"{c}:{name}"
+            for c, name, pf in preds
+            if not any(gc == c and pf & gf for gc, gf in article.reference)
+        ]
+        if missed or extra:
+            print(f"  {article.file}\n    missed: {missed}\n    extra:  {extra}")
+
+
+# --------------------------------------------------------------------------------------------
+# Ids over the whole corpus
+# --------------------------------------------------------------------------------------------
+
+
+def merged_names(corpus: Path, extractor: EntityExtractor) -> None:
+    """Ids of one type whose names differ only by legal suffix, case or punctuation."""
+    stories = [s for p in sorted(corpus.glob("*.txt")) if (s := read_story(p)) is not None]
+    t0 = time.perf_counter()
+    results = extractor.extract(stories)
+    seconds = time.perf_counter() - t0
+    names: dict[str, set[str]] = defaultdict(set)
+    types: dict[str, set[str]] = defaultdict(set)
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mentions in results:
+        for m in mentions:
+            names[m.entity_id].add(m.name)
+            types[m.entity_id].add(m.entity_type)
+            groups[(m.entity_type, fold(m.name))].add(m.entity_id)
+    split = {k: ids for k, ids in groups.items() if len(ids) > 1 and k[1]}
+    n_ids = len({i for ids in split.values() for i in ids})
+    multi = {i: t for i, t in types.items() if len(t) > 1}
+    typed: dict[str, set[str]] = defaultdict(set)
+    for (etype, folded), _ids in groups.items():
+        typed[folded].add(etype)
+    n_typed = sum(1 for f, t in typed.items() if f and len(t) > 1)
+    print(
+        f"\n== ids over the corpus: {len(stories)} stories, {len(names)} distinct entity_ids "
+        f"({seconds:.1f} s) =="
+    )
+    print(f"  merged-names count: {n_ids} ids in {len(split)} groups of one type whose names")
+    print("    differ only by legal suffix, case or punctuation")
+    for (etype, _), ids in sorted(split.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:12]:
+        shown = sorted({n for i in ids for n in names[i]})
+        print(f"    {etype:7} {' | '.join(shown)}")
+    print(f"  folded names given more than one type over the corpus: {n_typed}")
+    print(f"  ids carrying more than one type over the corpus: {len(multi)}")
+    for i, t in sorted(multi.items(), key=lambda kv: sorted(names[kv[0]]))[:8]:
+        print(f"    {' | '.join(sorted(names[i]))}: {', '.join(sorted(t))}")
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run both systems in one process and print quality and speed side by side."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", type=Path, required=True)
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--gold", type=Path, required=True)
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--n-process", type=int, default=2, help="extractor processes (default 2)")
-    ap.add_argument("--strict", action="store_true", help="score canonical names only")
-    ap.add_argument("--dump", type=Path, default=None, help="write extractor output as JSONL")
-    ap.add_argument("--batch", type=int, default=200, help="stories per batch (default 200)")
+    ap.add_argument("--corpus", type=Path, required=True)
+    ap.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    ap.add_argument("--no-merged-names", action="store_true", help="skip the corpus-wide count")
+    ap.add_argument("--no-plain", action="store_true", help="skip plain spaCy")
+    ap.add_argument("--errors", action="store_true", help="print misses and extras per article")
+    ap.add_argument("--cache", type=Path, default=None, help="folder for cached raw NER spans")
     args = ap.parse_args(argv)
 
-    stories, refs = load_corpus(args.corpus, args.gold, args.limit)
-    words = sum(len(p.split()) for s in stories for p in s.paragraphs)
-    print(f"{len(stories)} stories, {words} story words; {use_reference_style(refs)}")
+    articles, dropped = load_articles(args.gold, args.corpus, args.split)
+    n_ref = sum(len(a.reference) for a in articles)
+    print(f"split {args.split}: {len(articles)} stories, {n_ref} scored reference entities")
+    if dropped:
+        print(f"  left out, byte-identical to a dev story: {', '.join(dropped)}")
 
-    t0 = time.perf_counter()
-    nlp = spacy.load(MODEL_NAME)  # (a) plain: the full default pipeline, as a naive user would
-    load_a = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    extractor = EntityExtractor(n_process=args.n_process)
-    load_b = time.perf_counter() - t0
+    extractor = EntityExtractor(n_process=1)
+    save_cache = cached_ner(extractor, args.cache)
+    ours = [newswire_entities(ms) for ms in extractor.extract([a.story for a in articles])]
+    print()
+    report("newswire EntityExtractor", score(articles, ours))
+    if not args.no_plain:
+        import spacy
 
-    # Both systems run in the same process on the same batches, alternating which goes first,
-    # so a busy machine (other jobs on the 2 cores) slows both alike.
-    load_before = os.getloadavg()[0]
-    plain: list[list[Pred]] = []
-    results: list[list[EntityMention]] = []
-    time_a = time_b = 0.0
-    for i in range(0, len(stories), args.batch):
-        batch = stories[i : i + args.batch]
-        raw = [raw_text(s) for s in batch]
-        inputs = [StoryText(s.key, s.headline, s.paragraphs) for s in batch]
-        for system in "ab" if (i // args.batch) % 2 == 0 else "ba":
-            t0 = time.perf_counter()
-            if system == "a":
-                plain.extend(plain_predictions(nlp, raw))
-                time_a += time.perf_counter() - t0
-            else:
-                results.extend(extractor.extract(inputs))
-                time_b += time.perf_counter() - t0
-    load_after = os.getloadavg()[0]
-    ours = extractor_predictions(results, args.strict)
-
-    if args.dump:
-        with args.dump.open("w", encoding="utf-8") as fh:
-            for s, ms in zip(stories, results, strict=True):
-                rows = [
-                    [
-                        m.name,
-                        m.entity_type,
-                        m.mention_count,
-                        m.first_paragraph_no,
-                        list(m.surface_forms),
-                    ]
-                    for m in ms
-                ]
-                fh.write(json.dumps({"file": s.key, "entities": rows}, ensure_ascii=False) + "\n")
-
-    for scope in (False, True):
-        golds = reference_sets(stories, refs, story_scope=scope)
-        label = "reference items in story text only" if scope else "reference as given"
-        print(f"\n== {label} ({sum(map(len, golds))} items) ==")
-        f_a = report(
-            "(a) plain spaCy small, full pipeline, strings as they come", score(plain, golds)
-        )
-        f_b = report("(b) EntityExtractor", score(ours, golds))
-        print(f"  micro F1: plain {f_a:.3f} -> extractor {f_b:.3f}")
-
-    n = len(stories)
-    print("\n== speed (model load excluded) ==")
-    print(
-        f"  (a) plain nlp.pipe : {time_a:7.2f} s  {n / time_a:7.1f} stories/s  "
-        f"{words / time_a:8.0f} words/s  (load {load_a:.2f} s)"
-    )
-    print(
-        f"  (b) extractor      : {time_b:7.2f} s  {n / time_b:7.1f} stories/s  "
-        f"{words / time_b:8.0f} words/s  (load {load_b:.2f} s)"
-    )
-    print(f"  throughput ratio (b)/(a): {time_a / time_b:.2f}x")
-    print(
-        f"  batches of {args.batch} stories; extractor n_process={args.n_process}; "
-        f"1-min load average {load_before:.1f} -> {load_after:.1f} on {os.cpu_count()} cores"
-    )
+        nlp = spacy.load(MODEL_NAME, exclude=list(UNUSED_COMPONENTS))
+        plain = plain_entities(nlp, [a.story for a in articles])
+        report(f"plain spaCy small ({MODEL_NAME}, NER only)", score(articles, plain))
+    if args.errors:
+        print("\n== newswire: misses and extras ==")
+        print_errors(articles, ours)
+    if not args.no_merged_names:
+        merged_names(args.corpus, extractor)
+    save_cache()
     return 0
 
 

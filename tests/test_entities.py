@@ -19,6 +19,8 @@ from flows.story.entities import (
     EntityMention,
     StoryText,
     entity_id_for,
+    entity_id_for_key,
+    entity_key,
     is_headline_like,
     model,
     resolve_story,
@@ -321,13 +323,13 @@ def test_ids_are_stable_and_shared_across_stories(extractor: EntityExtractor) ->
     assert first == second
     for mentions in first:
         for m in mentions:
-            assert m.entity_id == entity_id_for(m.entity_type, m.name)
+            assert m.entity_id == entity_id_for(m.name)
+            assert m.entity_id == entity_id_for_key(entity_key(m.name))
             assert re.fullmatch(r"[0-9a-f]{16}", m.entity_id)
     ids_a = {m.name: m.entity_id for m in first[0]}
     ids_b = {m.name: m.entity_id for m in first[1]}
     assert ids_a["Lena Fischer"] == ids_b["Lena Fischer"]
     assert ids_a["Toyota Motor Corp."] == ids_b["Toyota Motor Corp."]
-    assert entity_id_for("PERSON", "Lena Fischer") != entity_id_for("ORG", "Lena Fischer")
 
 
 def test_output_does_not_depend_on_batch_composition(extractor: EntityExtractor) -> None:
@@ -450,3 +452,228 @@ def test_resolve_story_is_total_and_consistent(
         assert m.first_paragraph_no == 1
         assert m.entity_type in entities.ENTITY_TYPES
         assert m.name and m.surface_forms == tuple(sorted(set(m.surface_forms)))
+
+
+# --------------------------------------------------------------------------------------------
+# Identity across stories: one key, one id, no type in it
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Apple Inc.", "Apple", "APPLE INC", "Apple Inc"),
+        ("JD.com Inc.", "JD.Com Inc.", "JD.com"),
+        ("ByteDance", "Bytedance", "ByteDance Ltd."),
+        ("Mastercard", "MasterCard", "Mastercard Inc."),
+        ("Kestrel Mining Corp.", "Kestrel Mining Corporation", "Kestrel Mining"),
+        ("Orvane & Co.", "Orvane and Co", "Orvane"),
+        ("Nestlé SA", "Nestle S.A.", "NESTLE"),
+        ("Quorra Holdings Pte. Ltd.", "Quorra Holdings Pte Ltd", "Quorra Holdings"),
+        ("U.S.", "US", "U.S", "America", "United States", "the United States"),
+        ("Macy’s Inc.", "Macy's", "Macy"),
+    ],
+)
+def test_spellings_of_one_name_share_one_key(spellings: tuple[str, ...]) -> None:
+    keys = {entity_key(s) for s in spellings}
+    assert len(keys) == 1, keys
+    assert len({entity_id_for(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("SoftBank Group Corp.", "SoftBank Corp."),  # parent and unit
+        ("Merck KGaA", "Merck & Co."),  # the legal form tells them apart
+        ("Bloomberg News", "Bloomberg"),
+        ("Kestrel Mining", "Kestrel Minerals"),
+    ],
+)
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    assert entity_key(one) != entity_key(other)
+
+
+def test_the_id_is_the_key_hashed_and_holds_no_type() -> None:
+    key = entity_key("Lena Fischer")
+    assert entity_id_for("Lena Fischer") == entity_id_for_key(key)
+    assert re.fullmatch(r"[0-9a-f]{16}", entity_id_for_key(key))
+    # The same name typed two ways in two stories is one id.
+    as_person = resolve_story(
+        StoryText("p", "", (p1 := "Chief Executive Officer Lena Fischer said sales rose.",)),
+        [spans_for(p1, ("Lena Fischer", "PERSON"))],
+    )
+    as_org = resolve_story(
+        StoryText("o", "", (p2 := "Shares of Lena Fischer fell 3% in Frankfurt.",)),
+        [spans_for(p2, ("Lena Fischer", "ORG"), ("Frankfurt", "GPE"))],
+    )
+    person = by_name(as_person)["Lena Fischer"]
+    org = by_name(as_org)["Lena Fischer"]
+    assert (person.entity_type, org.entity_type) == ("PERSON", "ORG")
+    assert person.entity_id == org.entity_id
+
+
+def test_suffix_case_and_punctuation_variants_give_one_id_across_stories(
+    extractor: EntityExtractor,
+) -> None:
+    stories = [
+        StoryText("1", "", ("Quorvex Inc. said on Monday it would cut 300 jobs in Ohio.",)),
+        StoryText("2", "", ("Shares of Quorvex rose 4% after the company raised its forecast.",)),
+        StoryText("3", "", ("Analysts at QUORVEX INC said demand for chips was strong.",)),
+    ]
+    ids = set()
+    for mentions in extractor.extract(stories):
+        found = [m for m in mentions if entity_key(m.name) == "quorvex"]
+        assert len(found) == 1, mentions
+        ids.add(found[0].entity_id)
+    assert len(ids) == 1
+
+
+def test_variants_inside_one_story_are_one_entity() -> None:
+    para = "Vantor Corp. and VANTOR CORP. are the same company, as is Vantor-Corp."
+    story = StoryText("v", "", (para,))
+    spans = [(0, 12, "ORG"), (17, 29, "ORG")]
+    result = resolve_story(story, [spans])
+    assert len([m for m in result if entity_key(m.name) == "vantor"]) == 1
+    assert {"Vantor Corp.", "VANTOR CORP."} <= set(result[0].surface_forms)
+
+
+# --------------------------------------------------------------------------------------------
+# The wire's own name and market indexes are ORG mentions
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_wires_name_inside_the_story_is_an_org_but_the_wire_tag_is_not(
+    extractor: EntityExtractor,
+) -> None:
+    tag_only = StoryText(
+        "tag", "Miner Cuts Output", ("(Bloomberg) -- Kestrel Mining Corp. cut output in Peru.",)
+    )
+    cited = StoryText(
+        "cited",
+        "Miner Cuts Output",
+        (
+            "(Bloomberg) -- Kestrel Mining Corp. cut output in Peru, its chief executive "
+            "told Bloomberg News on Tuesday.",
+            "Bloomberg Intelligence analyst Ana Ruiz said the cut was overdue.",
+            "The company’s founder ranks 212th on the Bloomberg Billionaires Index.",
+        ),
+    )
+    first, second = extractor.extract([tag_only, cited])
+    assert not [m for m in first if m.name.startswith("Bloomberg")]
+    found = by_name(second)
+    for name in ("Bloomberg News", "Bloomberg Intelligence", "Bloomberg Billionaires Index"):
+        assert found[name].entity_type == "ORG", sorted(found)
+    assert found["Ana Ruiz"].entity_type == "PERSON"
+
+
+def test_market_indexes_named_as_such_are_orgs(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "indexes",
+        "Stocks Slide",
+        (
+            "The Stoxx Europe 600 Index fell 1.2% and the FTSE 100 slid, while Hong Kong’s "
+            "Hang Seng Index dropped and South Korea’s Kospi lost 0.8%.",
+        ),
+    )
+    found = by_name(extractor.extract([story])[0])
+    for name in ("Stoxx Europe 600 Index", "FTSE 100", "Hang Seng Index", "Kospi"):
+        assert found[name].entity_type == "ORG", sorted(found)
+    assert found["Hong Kong"].entity_type == "GPE"
+
+
+def test_an_index_name_cut_short_is_made_whole() -> None:
+    para = "The MSCI Asia Pacific Index rose while the Bloomberg Dollar Spot Index fell."
+    spans = spans_for(para, ("Asia Pacific", "LOC"), ("Bloomberg Dollar Spot", "ORG"))
+    names = {m.name: m.entity_type for m in resolve_story(StoryText("i", "", (para,)), [spans])}
+    assert names == {"MSCI Asia Pacific Index": "ORG", "Bloomberg Dollar Spot Index": "ORG"}
+
+
+def test_long_institution_names_cut_short_are_made_whole() -> None:
+    para = (
+        "The Reserve Bank of India cut rates, and Industrial & Commercial Bank of China Ltd. "
+        "followed."
+    )
+    spans = spans_for(para, ("Bank of India", "ORG"), ("Industrial & Commercial", "ORG"))
+    names = {m.name for m in resolve_story(StoryText("l", "", (para,)), [spans])}
+    assert names == {"Reserve Bank of India", "Industrial & Commercial Bank of China Ltd."}
+
+
+# --------------------------------------------------------------------------------------------
+# Junk stays out
+# --------------------------------------------------------------------------------------------
+
+
+def resolved(para: str, *items: tuple[str, str]) -> dict[str, str]:
+    """Names and types `resolve_story` keeps from spans given as the model would give them."""
+    story = StoryText("j", "", (para,))
+    return {m.name: m.entity_type for m in resolve_story(story, [spans_for(para, *items)])}
+
+
+def test_fragments_glued_by_punctuation_are_not_entities() -> None:
+    para = "Margins shrank in the second half“We will fix it,” Vantor’s chief said."
+    assert "half“We" not in resolved(para, ("half“We", "ORG"))
+    glued = "Orders fell on TuesdayOn Wednesday, Vantor Corp. said."
+    assert resolved(glued, ("TuesdayOn Wednesday", "PERSON"), ("Vantor Corp.", "ORG")) == {
+        "Vantor Corp.": "ORG"
+    }
+
+
+def test_quarter_labels_are_not_places() -> None:
+    para = "Sales rose in 4Q and fell in 1Q, while Q3 and 2H19 were flat at Vantor Corp."
+    found = resolved(
+        para, ("4Q", "GPE"), ("1Q", "GPE"), ("Q3", "GPE"), ("2H19", "ORG"), ("Vantor Corp.", "ORG")
+    )
+    assert found == {"Vantor Corp.": "ORG"}
+
+
+def test_dates_are_not_events() -> None:
+    para = "Talks resume on March 12 after the Sept. 15-16 round and the Tuesday vote in Oslo."
+    found = resolved(
+        para, ("March 12", "EVENT"), ("Sept. 15-16", "EVENT"), ("Tuesday", "EVENT"), ("Oslo", "GPE")
+    )
+    assert found == {"Oslo": "GPE"}
+
+
+def test_abbreviations_and_common_words_are_not_people() -> None:
+    para = "PT said the XS model was the best seller, as Algorithms ran the Club in Oslo."
+    found = resolved(
+        para,
+        ("PT", "PERSON"),
+        ("XS", "PERSON"),
+        ("Algorithms", "PERSON"),
+        ("Club", "PERSON"),
+        ("Oslo", "GPE"),
+    )
+    assert found == {"Oslo": "GPE"}
+
+
+def test_companies_the_model_calls_people_are_not_people() -> None:
+    para = "Profit at Altria rose, Celgene fell and Deliveroo said it would hire 200 riders."
+    found = resolved(para, ("Altria", "PERSON"), ("Celgene", "PERSON"), ("Deliveroo", "PERSON"))
+    assert "PERSON" not in found.values()
+    listed = "Uber Eats faces rivals Zorvane and Just Eat Plc, and shares of Quillon rose."
+    found = resolved(listed, ("Zorvane", "PERSON"), ("Just Eat Plc", "ORG"), ("Quillon", "PERSON"))
+    assert found["Zorvane"] == "ORG" and found["Quillon"] == "ORG"
+
+
+def test_single_word_people_need_evidence_of_a_person() -> None:
+    para = "President Okafor met Trump on Monday, and Vantor said Borno was calm."
+    found = resolved(
+        para, ("Okafor", "PERSON"), ("Trump", "PERSON"), ("Vantor", "PERSON"), ("Borno", "PERSON")
+    )
+    assert found == {"Okafor": "PERSON", "Trump": "PERSON"}
+
+
+def test_junk_stays_out_with_the_model(extractor: EntityExtractor) -> None:
+    story = StoryText(
+        "junk",
+        "",
+        (
+            "Margins shrank in the second half“We will fix it,” the chief said.",
+            "PT Bank Mandiri said the XS model sold well, and Algorithms ran the Club.",
+            "Profit at Altria rose, and Celgene fell. Deliveroo said it would hire.",
+        ),
+    )
+    found = {m.name: m.entity_type for m in extractor.extract([story])[0]}
+    assert not {"half“We", "XS", "Algorithms", "PT"} & set(found), found
+    assert not [n for n, t in found.items() if t == "PERSON" and " " not in n], found

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from flows.story.entities.records import EntityMention, StoryText, _Mention, entity_id_for
+from flows.story.entities.identity import entity_id_for
+from flows.story.entities.records import EntityMention, StoryText, _Mention
 from flows.story.entities.word_lists import AMBIGUOUS_WORDS
 
 
@@ -59,7 +60,7 @@ def _count_mentions(
         forms = tuple(sorted({m.text for m in members}))
         out.append(
             EntityMention(
-                entity_id=entity_id_for(etype, name),
+                entity_id=entity_id_for(name),
                 name=name,
                 entity_type=etype,
                 mention_count=counts[name],

@@ -3,8 +3,10 @@
 A mention's `cue` is strong evidence: a fixed list (countries, states, cities, regions,
 demonyms, institutions) or the words around it ('President X', 'X Inc.', 'analysts at X',
 'X shares', ', an analyst at'). Its `hint` is weaker: a list of well-known companies or given
-names. One type per distinct text in a story then comes from fixed lists, cues and hints, and
-spaCy's votes over all mentions of that text; one type per entity from its members.
+names, a company listed beside it. One type per distinct text in a story then comes from fixed
+lists, cues and hints, and spaCy's votes over all mentions of that text; one type per entity
+from its members; a last check (`_settled_type`) keeps a one-word PERSON only with evidence of
+a person.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from flows.story.entities.lexicon import (
 )
 from flows.story.entities.records import ENTITY_TYPES, _Mention
 from flows.story.entities.word_lists import (
+    BENCHMARKS,
     COMPANY_SUFFIXES,
     COUNTRIES,
     GIVEN_NAMES,
     INDEX_NAMES,
+    INDEX_TAILS,
     KNOWN_ORGS,
     ORG_NEXT_WORDS,
     ORG_PREV_BIGRAMS,
@@ -34,6 +38,7 @@ from flows.story.entities.word_lists import (
     PERSON_TITLES,
     PRODUCTS,
     US_STATES,
+    WELL_KNOWN_PEOPLE,
 )
 
 _TYPE_PREFERENCE = {t: i for i, t in enumerate(ENTITY_TYPES)}
@@ -56,11 +61,15 @@ _FACILITY_WORDS = frozenset(
         "Canal",
     ]
 )
-_INDEX_TAIL = frozenset(
-    ("Index", "index", "Average", "Composite", "Benchmark", "Act", "Treaty", "Accord", "Bill")
-)
+_LAW_TAIL = frozenset(("Act", "Treaty", "Accord", "Bill"))
 
 _AT_ORG = re.compile(r" at [A-Z]")
+_MODEL_NUMBER = re.compile(r"^\d{3}(?:-\d+)?$")
+# Words before a name that people have too ('rival Egan Orion, a candidate'): an apposition
+# that gives a person's role outweighs them.
+_WEAK_ORG_PREV = frozenset(
+    ("rival", "rivals", "peer", "peers", "acquire", "acquired", "acquiring", "unicorn")
+)
 _PRODUCT_FAMILY = re.compile(r"^(?:i[A-Z]|(?:iPhone|iPad|Galaxy|Pixel|Model) )")
 _CLAUSE_END = re.compile(r"[,.;:()“”\"]")
 _APPOSITION_WHO = re.compile(r"^,\s+who\b")
@@ -80,7 +89,7 @@ def _apply_cues(m: _Mention, para: str, person_cue: bool) -> None:
         return
     m.cue = _context_cue(m, para, person_cue)
     if m.cue is None:
-        m.hint = _list_hint(m) or _person_at_hint(m, para)
+        m.hint = _list_hint(m) or _person_at_hint(m, para) or _listed_with_company(m, para)
 
 
 def _list_hint(m: _Mention) -> str | None:
@@ -88,6 +97,8 @@ def _list_hint(m: _Mention) -> str | None:
     text, toks = m.text, _tokens(m.text)
     if text in KNOWN_ORGS or (toks[0] in KNOWN_ORGS and m.label == "PERSON"):
         return "ORG"
+    if text in WELL_KNOWN_PEOPLE:
+        return "PERSON"
     if (
         toks[0] in GIVEN_NAMES
         and 2 <= len(toks) <= 3
@@ -95,6 +106,39 @@ def _list_hint(m: _Mention) -> str | None:
         and (m.label != "ORG" or m.weak)
     ):
         return "PERSON"
+    return None
+
+
+_ITEM = r"[A-Z][\w&.\u2019'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.\u2019'-]*){0,5}"
+_NEXT_ITEM = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(" + _ITEM + ")")
+_PREV_ITEM = re.compile("(" + _ITEM + r")(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+def _listed_with_company(m: _Mention, para: str) -> str | None:
+    """'rivals Deliveroo and Just Eat Plc', 'Halliburton Co., Baker Hughes and Weatherford
+    International Plc': a short name listed beside a company is a company (spaCy small often
+    calls these PERSON)."""
+    toks = _tokens(m.text)
+    if len(toks) > 3 or toks[0] in GIVEN_NAMES or _fixed_type(m.text) is not None:
+        return None
+    items: list[str] = []
+    after, before = para[m.end :], para[: m.start]
+    for _ in range(6):
+        nxt = _NEXT_ITEM.match(after)
+        if not nxt:
+            break
+        items.append(nxt.group(1))
+        after = after[nxt.end() :]
+    for _ in range(6):
+        prev = _PREV_ITEM.search(before)
+        if not prev:
+            break
+        items.append(prev.group(1))
+        before = before[: prev.start()]
+    for item in items:
+        toks = _tokens(item.rstrip(".,"))
+        if item in KNOWN_ORGS or (len(toks) > 1 and toks[-1] in COMPANY_SUFFIXES):
+            return "ORG"
     return None
 
 
@@ -113,28 +157,47 @@ def _context_cue(m: _Mention, para: str, person_cue: bool) -> str | None:
     prev = before[-1] if before else ""
     if len(toks) > 1 and toks[-1] in COMPANY_SUFFIXES:
         return "ORG"
-    if text in INDEX_NAMES or toks[-1] in _INDEX_TAIL or _INDEX_NUMBER.match(after):
+    if text in BENCHMARKS or (len(toks) > 1 and toks[-1] in _LAW_TAIL):
         return "OTHER"
+    if (
+        text in INDEX_NAMES
+        or (len(toks) > 1 and toks[-1] in INDEX_TAILS)
+        or _INDEX_NUMBER.match(after)
+    ):
+        return "ORG"  # a market index named as such ('Hang Seng Index', 'Nasdaq 100')
     if text in PRODUCTS or _PRODUCT_FAMILY.match(text) or (text.endswith("+")):
         return "PRODUCT"
-    # An apposition (', who', ', an analyst at') may belong to the name before a short one:
-    # 'Sonal Shah, formerly with Goldman Sachs and Google, who ...'.
-    apposition = (len(toks) >= 2 or m.label == "PERSON") and (
-        _APPOSITION_WHO.match(after) is not None or _is_role_apposition(after)
-    )
-    if _looks_like_name(text) and (person_cue or prev in PERSON_TITLES or apposition):
+    if _looks_like_name(text) and (person_cue or prev in PERSON_TITLES):
         return "PERSON"
     if after.startswith("-based") or _place_follows(after):
         return "GPE"
+    # 'investment bank Houlihan Lokey, financial adviser to ...': the role is the bank's.
+    if (prev in ORG_PREV_WORDS and prev not in _WEAK_ORG_PREV) or " ".join(
+        before
+    ) in ORG_PREV_BIGRAMS:
+        return "ORG"
+    # An apposition (', who', ', an analyst at') may belong to the name before a short one:
+    # 'Sonal Shah, formerly with Goldman Sachs and Google, who ...'.
+    apposition = (
+        (len(toks) >= 2 or m.label == "PERSON")
+        and text not in KNOWN_ORGS  # 'to Goldman Sachs, the trader spearheading ...'
+        and (_APPOSITION_WHO.match(after) is not None or _is_role_apposition(after))
+    )
+    if _looks_like_name(text) and apposition:
+        return "PERSON"
     next_word = after.split(None, 1)[0] if after[:1] == " " and after.strip() else ""
+    backed = after.startswith(("-backed", "-owned")) and _list_hint(m) != "PERSON"
     if (
         prev in ORG_PREV_WORDS
         or " ".join(before) in ORG_PREV_BIGRAMS
         or next_word in ORG_NEXT_WORDS
-        or after.startswith(("-backed", "-owned", "’s shares", "'s shares"))
+        or backed  # 'Tencent-backed', not 'Warren Buffett-backed'
+        or after.startswith(("’s shares", "'s shares"))
         or prev.endswith("-based")
     ):
         return "ORG"
+    if _MODEL_NUMBER.match(prev) and len(toks) == 1 and text not in KNOWN_ORGS:
+        return "PRODUCT"  # 'Boeing Co.’s 737 Max
     if toks[-1] in _FACILITY_WORDS and len(toks) > 1:
         return "LOC"
     if any(t in ORG_WORDS for t in toks) and m.label in ("PERSON", "GPE", "LOC", "NORP", "EVENT"):
@@ -154,9 +217,10 @@ def _place_follows(after: str) -> bool:
     if not match:
         return False
     one = match.group(1)
-    two = f"{one} {match.group(2)}" if match.group(2) else one
     places = _STATE_ABBREVIATIONS | US_STATES | COUNTRIES
-    return one in places or two in places
+    if match.group(2):  # 'Netflix, Taiwan Semiconductor': a name, not 'Netflix, Taiwan'
+        return f"{one} {match.group(2)}" in places
+    return one in places
 
 
 def _is_role_apposition(after: str) -> bool:
@@ -165,7 +229,14 @@ def _is_role_apposition(after: str) -> bool:
         return False
     clause = _CLAUSE_END.split(after[2:], maxsplit=1)[0]
     words = clause.split()[:6]
+    if words and words[0].islower() and words[0] not in _APPOSITION_OPENERS:
+        words = words[:3]  # ', signed by him and his wife': a clause, not his role
     return any(_POSSESSIVE_TAIL.sub("", w).lower() in PERSON_ROLE_WORDS for w in words)
+
+
+_APPOSITION_OPENERS = frozenset(
+    ("a", "an", "the", "its", "his", "her", "their", "former", "then", "now", "also", "currently")
+)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -225,3 +296,31 @@ def _entity_type(root: str, members: list[_Mention]) -> str:
     if full:
         return full[0].etype
     return _vote(dict(Counter(m.etype for m in members)))
+
+
+def _settled_type(name: str, etype: str, members: list[_Mention]) -> str | None:
+    """The entity's type after a last check; None when it is not an entity.
+
+    A one-word PERSON that no full name in the story resolved needs evidence of a person: a
+    title or role beside it, a list of people named by surname alone, or a given name. Without
+    it, a one-word name with evidence of a company is an ORG ('Altria', 'Deliveroo'), and
+    anything else is left out (an abbreviation, a common word, a place the model called a
+    person: 'PT', 'XS', 'Algorithms', 'Borno').
+    """
+    if etype != "PERSON" or len(_tokens(name)) > 1:
+        return etype
+    if name in WELL_KNOWN_PEOPLE or name in GIVEN_NAMES:
+        return etype
+    if any(m.cue == "PERSON" for m in members):
+        return etype
+    if any("ORG" in (m.cue, m.hint, m.label) for m in members) or _company_shaped(name):
+        return "ORG"
+    return None
+
+
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
+
+
+def _company_shaped(name: str) -> bool:
+    """'PayPal', 'InBev', 'Network18': spelled as brands are, not as people or words."""
+    return bool(_CAMEL.match(name)) or (any(c.isdigit() for c in name) and name[:1].isalpha())

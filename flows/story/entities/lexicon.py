@@ -11,6 +11,8 @@ from flows.story.entities.word_lists import (
     COUNTRY_ALIASES,
     DEMONYMS,
     EVENTS,
+    INDEX_NAMES,
+    INDEX_TAILS,
     LEGAL_SUFFIXES,
     ORG_ALIASES,
     ORG_WORDS,
@@ -116,3 +118,49 @@ def _tokens(text: str) -> list[str]:
 def _words_before(para: str, start: int, n: int) -> list[str]:
     """The n words before a span (possessive and punctuation kept on the words)."""
     return para[:start].split()[-n:]
+
+
+# --------------------------------------------------------------------------------------------
+# Market indexes
+# --------------------------------------------------------------------------------------------
+
+_INDEX_NUMBER_AT = re.compile(
+    r"[ -](?:50|100|200|225|250|300|400|500|600|1000|2000|3000)\b(?![%.,]?\d)"
+)
+_TAIL_WORDS = "|".join(sorted(INDEX_TAILS))
+_INDEX_TAIL_AT = re.compile(
+    r" (?:(?:Stock|Composite|Price|Industrial) )?(?:" + _TAIL_WORDS + r")\b"
+)
+# 'MSCI' + ' China Index', 'S&P 500' + ' Information Technology Index'
+_INDEX_WORDS_AT = re.compile(r"(?: [A-Z0-9][\w&/.-]*){1,4} (?:" + _TAIL_WORDS + r")\b")
+_INDEX_ROOTS = frozenset(n.rsplit(" ", 1)[0] for n in INDEX_NAMES if n.split()[-1].isdigit()) | {
+    "MSCI", "FTSE", "S&P", "Stoxx", "Euro Stoxx", "Russell", "Dow Jones", "Bloomberg", "Nikkei",
+    "Hang Seng", "KBW", "CSI", "Solactive", "Bloomberg Barclays", "ICE BofA", "JPMorgan",
+}  # fmt: skip
+_ROOT_BEFORE = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(_INDEX_ROOTS, key=len, reverse=True))) + r") $"
+)
+
+
+def _index_span(para: str, start: int, end: int) -> tuple[int, int]:
+    """An index's whole name where the model or a list cut it short: 'S&P' + ' 500',
+    'Bloomberg Dollar Spot' + ' Index', 'MSCI ' + 'China' + ' Index'."""
+    text = para[start:end]
+    if not text.strip():
+        return start, end
+    root = text in _INDEX_ROOTS or text in INDEX_NAMES or text.split()[0] in _INDEX_ROOTS
+    number = _INDEX_NUMBER_AT.match(para, end)
+    if number and (text in _INDEX_ROOTS or para[start : number.end()] in INDEX_NAMES):
+        end = number.end()
+    direct = _INDEX_TAIL_AT.match(para, end)
+    tail = direct or _INDEX_WORDS_AT.match(para, end)
+    if tail is None:
+        return start, end
+    if root or (direct and _fixed_type(text) is None):
+        return start, tail.end()
+    before = _ROOT_BEFORE.search(para, 0, start)
+    if before:
+        return before.start(), tail.end()
+    if para[start : tail.end()] in INDEX_NAMES:
+        return start, tail.end()
+    return start, end

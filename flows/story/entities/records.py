@@ -1,14 +1,13 @@
 """What entity extraction takes in, hands out, and passes between its steps.
 
-`StoryText` goes in and `EntityMention` comes out. `RawSpan` is what the model finds in one text
-and all that resolution needs from it: the seam between running NER (`model`) and resolving a
-story (`resolution`). `_Mention` is a cleaned span while one story is being resolved.
+`StoryText` goes in and `EntityMention` comes out (its `entity_id` from `identity`). `RawSpan`
+is what the model finds in one text and all that resolution needs from it: the seam between
+running NER (`model`) and resolving a story (`resolution`). `_Mention` is a cleaned span while
+one story is being resolved.
 """
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 ENTITY_TYPES: tuple[str, ...] = (
@@ -61,16 +60,6 @@ class EntityMention:
 
 # A raw NER span inside one paragraph: (start char, end char, spaCy label).
 RawSpan = tuple[int, int, str]
-
-
-def entity_id_for(entity_type: str, name: str) -> str:
-    """Stable id from type and canonical name only, so it is the same in every run and story."""
-    key = f"{entity_type}\x1f{_normalize_space(name)}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def _normalize_space(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @dataclass

@@ -12,8 +12,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from flows.story.entities.counting import _count_mentions, _find_word
-from flows.story.entities.evidence import _assign_text_types, _entity_type, _looks_like_name
+from flows.story.entities.evidence import (
+    _assign_text_types,
+    _entity_type,
+    _looks_like_name,
+    _settled_type,
+)
 from flows.story.entities.gazetteer import _SCAN, _scan_gazetteer
+from flows.story.entities.identity import entity_key
 from flows.story.entities.lexicon import _GENERIC_ORG_WORDS, _POSSESSIVE_TAIL, _fixed_type, _tokens
 from flows.story.entities.paragraphs import _paragraph_kind
 from flows.story.entities.records import EntityMention, RawSpan, StoryText, _Mention
@@ -74,18 +80,26 @@ def resolve_story(
     types = _assign_text_types(mentions)
     groups = _resolve(mentions, types)
 
-    merged: dict[str, tuple[str, list[_Mention]]] = {}
+    # Groups whose names share a key are one entity ('Apple Inc.' and 'APPLE', an alias and
+    # the full name): one id per story, as the entity_mentions table needs.
+    by_key: dict[str, list[tuple[str, str, list[_Mention]]]] = {}
     for root, members in groups.items():
         name = _canonical_name(members)
-        etype = _entity_type(root, members)
-        if _is_wire_name(name, etype) or name in NOT_ENTITIES:
-            continue
-        # The same canonical name can come out of two groups (an alias and the full name).
-        if name in merged:
-            merged[name][1].extend(members)
-        else:
-            merged[name] = (etype, list(members))
+        if name not in NOT_ENTITIES:
+            by_key.setdefault(entity_key(name), []).append((root, name, members))
+    merged: dict[str, tuple[str, list[_Mention]]] = {}
+    for parts in by_key.values():
+        members = [m for _root, _name, ms in parts for m in ms]
+        root, name, _ = max(parts, key=lambda p: _name_rank(p[1], p[2]))
+        etype = _settled_type(name, _entity_type(root, members), members)
+        if etype is not None:
+            merged[name] = (etype, members)
     return _count_mentions(story, merged, kinds)
+
+
+def _name_rank(name: str, members: list[_Mention]) -> tuple[bool, int, int]:
+    """The display name among one key's names: a fixed name, else the fullest."""
+    return (any(m.canonical == name for m in members), len(_tokens(name)), len(name))
 
 
 def _is_label_line(m: _Mention, lower_words: set[str]) -> bool:
@@ -187,6 +201,8 @@ def _resolve_one(
         chosen = _pick(p_cands, m) if p_cands else None
         if chosen is not None:
             return chosen.text
+    if m.text in WIRE_NAMES:
+        return m.text  # 'Bloomberg' the data source is not 'Bloomberg News' the unit
     if m.etype in ("ORG", "PERSON", "PRODUCT", "OTHER", "EVENT") and m.cue != "PERSON":
         core = _org_tokens(m.text)
         acronym = m.text.replace("&", "").replace(".", "")
@@ -230,8 +246,9 @@ def _is_part(short: list[str], full: list[str]) -> bool:
 
 
 def _org_tokens(text: str) -> list[str]:
-    """Tokens used to match short company names: legal suffixes and '.com' do not count."""
-    toks = [t.removesuffix(".com") for t in _WORD_SPLIT.split(text) if t]
+    """Tokens used to match short company names: legal suffixes, '.com' and possessives
+    ('Sam’s Club' for 'Sam’s') do not count."""
+    toks = [_POSSESSIVE_TAIL.sub("", t.removesuffix(".com")) for t in _WORD_SPLIT.split(text) if t]
     while len(toks) > 1 and toks[-1] in LEGAL_SUFFIXES:
         toks.pop()
     return toks
@@ -255,11 +272,3 @@ def _canonical_name(members: list[_Mention]) -> str:
         return Counter(fixed).most_common(1)[0][0]
     forms = [m.text for m in members]
     return max(forms, key=lambda f: (len(_tokens(f)), len(f), -forms.index(f)))
-
-
-def _is_wire_name(name: str, etype: str) -> bool:
-    """The wire's own name and units ('Bloomberg News', 'Bloomberg Intelligence')."""
-    if name in WIRE_NAMES:
-        return True
-    first = _POSSESSIVE_TAIL.sub("", name.split()[0])
-    return etype != "PERSON" and (first in WIRE_NAMES or first.startswith("Bloomberg"))

@@ -1,8 +1,10 @@
 """Step 1: the raw NER spans of one paragraph as cleaned mentions.
 
 Strips leading 'the', titles, possessives, quotes and glued sentence words; repairs names the
-model cut in two ('Jamal' + 'Khashoggi'); splits lists ('Morgan Stanley, Citigroup Inc.'),
-'X’s Y' pairs and 'China-Kazakhstan'; drops junk (no letters, market jargon, 'Treasury yields',
+model cut in two or short ('Jamal' + 'Khashoggi', 'Reserve' + 'Bank of India', 'S&P' + ' 500
+Index'); splits lists ('Morgan Stanley, Citigroup Inc.'), 'X’s Y' pairs, 'China-Kazakhstan',
+text glued without a space ('Societe GeneraleTrump') and spans joined by a lowercase word;
+drops junk (no letters, market jargon, '10-year Treasuries', quarters, dates, pronouns,
 capitalized common words the story also uses lowercase). Each mention gets its evidence cues.
 """
 
@@ -16,20 +18,31 @@ from flows.story.entities.lexicon import (
     _FIXED,
     _STATE_ABBREVIATIONS,
     _fixed_type,
+    _index_span,
     _tokens,
     _words_before,
 )
 from flows.story.entities.records import _LABEL_MAP, RawSpan, _Mention
 from flows.story.entities.word_lists import (
+    CALENDAR_WORDS,
+    COMPANY_SUFFIXES,
     GIVEN_NAMES,
+    GOVERNMENT_WORDS,
+    INSTITUTION_WORDS,
     KNOWN_ORGS,
     LEADING_WORDS,
     LEGAL_SUFFIXES,
+    NAME_CONNECTORS,
+    NAME_HEADS,
     NOT_ENTITIES,
     ORG_WORDS,
+    PERSON_TITLES,
     POSSESSIVE_NAMES,
+    PRONOUNS,
+    SECURITY_WORDS,
     SPAN_TITLES,
     US_STATES,
+    WELL_KNOWN_PEOPLE,
     WIRE_NAMES,
 )
 
@@ -49,6 +62,8 @@ _SENTENCE_SPLIT = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|LLC|Cos|Bhd|Tbk)\.(\s+)(
 _POSSESSIVE_SPLIT = re.compile(r"['’]s?\s+(?=\S)")
 # 'rose.HDFC Bank' style gluing in scraped copy: 'roseHDFC' -> 'HDFC'.
 _GLUED_LOWER = re.compile(r"^[a-z]{3,}(?=[A-Z])")
+_MEASURE_TAIL = re.compile(r"\s+(?:PMI|CPI|PPI|GDP|EPS)$")
+_INNER_POSSESSIVE = re.compile(r"\w['’]s\s+[A-Z]")
 _LAW_FIRM = re.compile(r"^[A-Z][\w.]+(?:, [A-Z][\w.]+)+,? & [A-Z][\w.]+$")
 
 
@@ -61,8 +76,12 @@ def _clean_spans(
         etype = _LABEL_MAP.get(label)
         if etype is None:
             continue
+        if label == "PERSON" and _INNER_POSSESSIVE.search(para[s_start:s_end]):
+            label = etype = "ORG"  # 'Sam’s Club', 'Trader Joe’s Co.': people's names hold none
         start, end = _trim(para, s_start, s_end)
         start, end = _strip_leading_words(para, start, end)
+        if label == "ORG":
+            start, end = _whole_org_name(para, start, end)
         titled = False
         if etype == "PERSON":
             start, end, titled = _strip_titles(para, start, end)
@@ -74,6 +93,8 @@ def _clean_spans(
         for p_start, p_end, kind in _split_pieces(para, start, end, label, known):
             a, b = _trim(para, p_start, p_end)
             a, b = _strip_leading_words(para, a, b)
+            if etype != "PERSON":
+                a, b = _index_span(para, a, b)
             text = para[a:b]
             if _is_junk(text) or _is_security(text, para, b):
                 continue
@@ -148,6 +169,10 @@ def _strip_leading_words(para: str, start: int, end: int) -> tuple[int, int]:
         if tail and not _HAS_UPPER.search(text[tail.start() :]):
             end = start + tail.start()
             continue
+        measure = _MEASURE_TAIL.search(text)
+        if measure and measure.start() > 0:
+            end = start + measure.start()  # 'IHS Markit PMI', 'Philippines CPI'
+            continue
         lead = _LEADING_JUNK.match(text)
         if lead and lead.end() > 0:
             start += lead.end()
@@ -218,6 +243,41 @@ def _merge_name_spans(para: str, spans: Iterable[RawSpan]) -> list[tuple[int, in
     return out
 
 
+def _whole_org_name(para: str, start: int, end: int) -> tuple[int, int]:
+    """An institution's whole name where the model cut it short: 'Reserve' + 'Bank of India',
+    'Industrial & Commercial' + ' Bank of China Ltd.'."""
+    toks = _tokens(para[start:end])
+    if not toks:
+        return start, end
+    if toks[0] in ORG_WORDS or toks[0] in INSTITUTION_WORDS:
+        for _ in range(3):
+            before = _NAME_BEFORE.search(para, 0, start)
+            if before is None or not all(
+                w in INSTITUTION_WORDS or w == "&"
+                for w in re.split(r"[\s-]+", before.group(1))
+                if w
+            ):
+                break
+            start = before.start(1)
+    if toks[-1] in ORG_WORDS or toks[-1] in COMPANY_SUFFIXES:
+        return start, end
+    pos, new_end = end, end
+    for _ in range(6):
+        word = _NAME_WORD_AT.match(para, pos)
+        if word is None or word.group(1) in SPAN_TITLES or word.group(1) in PERSON_TITLES:
+            break
+        pos = word.end()
+        if word.group(1) in COMPANY_SUFFIXES:
+            new_end = pos
+        elif word.group(1).rstrip(".") in ORG_WORDS:
+            new_end = pos - (1 if word.group(1).endswith(".") else 0)
+    return start, new_end
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w&])([A-Z][\w’'-]*\s+(?:&\s+)?)$")
+_NAME_WORD_AT = re.compile(r"\s+(?:(?:of|&|for|and|de)\s+)?([A-Z][\w.&’'-]*)")
+
+
 # --------------------------------------------------------------------------------------------
 # Splitting glued spans
 # --------------------------------------------------------------------------------------------
@@ -238,8 +298,18 @@ def _split_pieces(
     cuts = [(m.start(1), m.end(1), "after_stop") for m in _SENTENCE_SPLIT.finditer(text)]
     for m in _POSSESSIVE_SPLIT.finditer(text):
         owner = text[: m.start()].rsplit(",", 1)[-1].strip()
-        if _is_known_owner(owner, known):
+        owned = text[m.end() :]
+        if _is_brand(owner, owned, known):
+            continue  # 'Sam’s Club', though the story also says 'Sam’s'
+        if _is_known_owner(owner, known) or _is_known_surname(owned, known):
             cuts.append((m.start(), m.end(), "owner"))
+    cuts.extend(_glue_cuts(text))
+    # 'WeWork to Uber Technologies Inc.': a lowercase word names never hold joins two names.
+    cuts.extend(
+        (m.start(), m.end(), "")
+        for m in _LOWER_WORD.finditer(text)
+        if m.group(1) not in NAME_CONNECTORS and text[m.end() : m.end() + 1].isupper()
+    )
     pieces: list[tuple[int, int, str]] = []
     pos, kind = 0, ""
     for a, b, cut_kind in sorted(cuts):
@@ -267,6 +337,62 @@ def _split_pieces(
     return final
 
 
+_LOWER_WORD = re.compile(r" ([a-z][a-z’'-]*) (?=\S)")
+
+
+_CAMEL_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+_QUOTE_GLUE = re.compile(r"(?<=\w)[“”\"‘](?=\w)")
+
+
+def _glue_cuts(text: str) -> list[tuple[int, int, str]]:
+    """Sentences scraped without their space: 'Societe GeneraleTrump delivers', 'TuesdayOn
+    Wednesday', 'half“We'. A name spelled in camel case stays whole ('PetroChina', 'BlackRock')
+    unless one side is a listed name, a weekday or month, or a sentence word."""
+    cuts = [(m.start(), m.end(), "") for m in _QUOTE_GLUE.finditer(text)]
+    for m in _CAMEL_GLUE.finditer(text):
+        left = text[: m.start()]
+        word = left.rsplit(" ", 1)[-1]
+        right = text[m.start() :].split(" ", 1)[0]
+        if (
+            left in KNOWN_ORGS
+            or word in CALENDAR_WORDS
+            or right in LEADING_WORDS
+            or right in PRONOUNS
+            or right in CALENDAR_WORDS
+            or right in WELL_KNOWN_PEOPLE
+        ):
+            cuts.append((m.start(), m.start(), ""))
+    return cuts
+
+
+def _is_brand(owner: str, owned: str, known: frozenset[str]) -> bool:
+    """'Sam’s Club': one word, a possessive and one word that is no name of its own."""
+    return (
+        " " not in owner
+        and owner not in WELL_KNOWN_PEOPLE
+        and not _is_known_surname(owner, known)
+        and " " not in owned
+        and owned[:1].isupper()
+        and owned not in known
+        and owned not in KNOWN_ORGS
+        and owned not in NOT_ENTITIES
+        and _fixed_type(owned) is None
+    )
+
+
+def _is_known_surname(rest: str, known: frozenset[str]) -> bool:
+    """'Kirkland’s Henes' when the story names 'Jon Henes': the owned is a person."""
+    if " " in rest or not rest[:1].isupper():
+        return False
+    return any(
+        len(k.split()) >= 2
+        and k.split()[-1] == rest
+        and not _INNER_POSSESSIVE.search(k)
+        and _looks_like_name(k)
+        for k in known
+    )
+
+
 def _is_known_owner(owner: str, known: frozenset[str]) -> bool:
     """An owner in 'X’s Y' that is a name of its own: listed, named alone, or a person."""
     if not owner or not owner[:1].isupper():
@@ -276,7 +402,7 @@ def _is_known_owner(owner: str, known: frozenset[str]) -> bool:
         or owner in KNOWN_ORGS
         or owner in WIRE_NAMES
         or _fixed_type(owner) is not None
-        or owner.split()[0] in GIVEN_NAMES
+        or (" " in owner and owner.split()[0] in GIVEN_NAMES)  # not 'Sam’s Club'
         or owner.split()[-1] in ORG_WORDS
         or (owner.isupper() and 2 <= len(owner) <= 6)
     )
@@ -319,7 +445,7 @@ def _should_split_and(item: str, n_parts: int) -> bool:
     side_tokens = [_tokens(side) for side in sides]
     if any(len(t) == 1 and t[0] in LEGAL_SUFFIXES for t in side_tokens):
         return False  # 'JPMorgan Chase and Co.'
-    if side_tokens[-1] and side_tokens[-1][-1] in _NAME_HEADS:
+    if side_tokens[-1] and side_tokens[-1][-1] in NAME_HEADS:
         return False  # 'Health Insurance Portability and Accountability Act'
     if n_parts > 1:
         return True
@@ -335,78 +461,13 @@ def _should_split_and(item: str, n_parts: int) -> bool:
     return capitalized and len(left) >= 2 and len(right) >= 2
 
 
-_NAME_HEADS = frozenset(
-    [
-        "Act",
-        "Law",
-        "Commission",
-        "Committee",
-        "Services",
-        "Department",
-        "Administration",
-        "Agency",
-        "Authority",
-        "Organization",
-        "Organisation",
-        "Association",
-        "Council",
-        "Board",
-        "Bureau",
-        "Institute",
-        "Foundation",
-        "Union",
-        "Office",
-        "Ministry",
-        "Court",
-        "Treaty",
-        "Agreement",
-        "Accord",
-        "Program",
-        "Programme",
-        "Initiative",
-        "Affairs",
-        "Development",
-        "Security",
-        "Cooperation",
-        "Trade",
-        "Research",
-    ]
-)
-
-
 def _country_prefix(text: str) -> str:
-    """The country in front of a government body's name ('U.S.' in 'U.S. Treasury')."""
+    """The country in front of a government body's name ('U.S.' in 'U.S. Treasury'); a court
+    keeps its whole name ('U.S. Bankruptcy Court')."""
     first, _, rest = text.partition(" ")
     is_country = first in _FIXED and _FIXED[first][1] == "GPE"
-    government = any(t in _GOVERNMENT_WORDS for t in _tokens(rest))
+    government = any(t in GOVERNMENT_WORDS for t in _tokens(rest))
     return first if rest and is_country and rest[:1].isupper() and government else ""
-
-
-_GOVERNMENT_WORDS = frozenset(
-    [
-        "Commission",
-        "Department",
-        "Agency",
-        "Administration",
-        "Bureau",
-        "Court",
-        "Reserve",
-        "Treasury",
-        "Congress",
-        "Senate",
-        "House",
-        "Army",
-        "Navy",
-        "Embassy",
-        "Chamber",
-        "Representative",
-        "Office",
-        "Service",
-        "Board",
-        "Authority",
-        "Council",
-    ]
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,49 +475,42 @@ _GOVERNMENT_WORDS = frozenset(
 # --------------------------------------------------------------------------------------------
 
 
-_SECURITY_WORDS = frozenset(
-    [
-        "yield",
-        "yields",
-        "note",
-        "notes",
-        "bond",
-        "bonds",
-        "bill",
-        "bills",
-        "securities",
-        "futures",
-        "market",
-        "markets",
-        "rates",
-        "rate",
-        "curve",
-        "prices",
-        "holdings",
-        "auction",
-        "auctions",
-        "debt",
-        "swaps",
-        "options",
-    ]
-)
-
-
 def _is_security(text: str, para: str, end: int) -> bool:
-    """'Treasury yields', '10-year Treasuries': a security, not the department."""
-    if text not in ("Treasury", "Treasuries", "Treasurys", "Bund", "Bunds", "Gilt", "Gilts"):
+    """'10-year Treasuries', 'Bund yields': a security, not an issuer.
+
+    The singular 'Treasury' is the U.S. Treasury, also as the issuer in 'Treasury yields'
+    (the guidelines' ORG, as OntoNotes tags names that modify nouns).
+    """
+    if text not in ("Treasuries", "Treasurys", "Bund", "Bunds", "Gilt", "Gilts"):
         return False
     following = para[end:].split(None, 1)
-    return text != "Treasury" or (bool(following) and following[0].strip(",.") in _SECURITY_WORDS)
+    return text.endswith("s") or (bool(following) and following[0].strip(",.") in SECURITY_WORDS)
+
+
+_QUARTER = re.compile(
+    r"^(?:[1-4]Q|Q[1-4]|[12]H|H[12]|FY|CY)(?:\s?[’']?\d{2,4})?$|^FY\s?[’']?\d{2,4}$"
+)
+_GLUED = re.compile(r"\w[“”\"‘’]\w(?<!['’]s)|[a-z][.!?][A-Z]")
 
 
 def _is_junk(text: str) -> bool:
-    """Not a name: no capital letter, no letters at all, a jargon word, a prefixed adjective."""
+    """Not a name: no capital letter, no letters at all, a jargon word, a prefixed adjective,
+    a quarter ('1Q', '4Q19'), a date ('March 2019'), a pronoun, text glued by punctuation."""
     if len(text) < 2 or not _HAS_UPPER.search(text) or not _HAS_LETTER.search(text):
         return True
     if text in NOT_ENTITIES or "%" in text or text in LEGAL_SUFFIXES or text in LEADING_WORDS:
+        return True
+    if text in PRONOUNS or _QUARTER.match(text) or _GLUED.search(text) or _is_date(text):
         return True
     first = text.split()[0]
     if _PREFIXED_ADJECTIVE.match(first):
         return True  # 'un-JPMorgan-like', 'non-Hodgkin': adjectives built on a name
     return text.isupper() and len(text) > 6 and " " not in text  # shouted words
+
+
+def _is_date(text: str) -> bool:
+    """Months, weekdays and numbers only: 'March 2019', 'Sept. 15-16', 'Tuesday'."""
+    toks = text.replace(",", " ").split()
+    return any(t in CALENDAR_WORDS for t in toks) and all(
+        t in CALENDAR_WORDS or not _HAS_LETTER.search(t) or t in ("of", "the", "and") for t in toks
+    )

@@ -225,6 +225,10 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset(
     )
 )  # fmt: skip
 
+# Names whose legal form tells two companies apart: their key keeps it ('Merck KGaA', the German
+# company, is not 'Merck & Co.').
+DISTINCT_LEGAL_FORMS: frozenset[str] = frozenset(("Merck KGaA",))
+
 # Words inside a span that make it an organization rather than a person or place.
 ORG_WORDS: frozenset[str] = frozenset(
     (
@@ -258,9 +262,26 @@ ORG_ALIASES: dict[str, tuple[str, ...]] = {
     "People's Bank of China": ("PBOC", "People\u2019s Bank of China"),
 }
 
-# The wire's references to itself: attribution, not an entity of the story.
+# The wire's names. Inside a story they are ORG mentions like any other ('told Bloomberg News',
+# 'Bloomberg Intelligence'); only the wire tag '(Bloomberg) --' is not, and it never gets here.
+# A unit is its own entity: a bare 'Bloomberg' is not resolved to 'Bloomberg News'.
 WIRE_NAMES: frozenset[str] = frozenset(
     ("Bloomberg", "Reuters", "Bloomberg News", "Reuters News", "BTV", "Bloomberg TV")
+)
+
+# Months and weekdays: a name made of these and numbers is a date ('March 2019', 'Sept. 15').
+CALENDAR_WORDS: frozenset[str] = frozenset(
+    (
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
+        "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "Monday", "Tuesday", "Wednesday", "Thursday",
+        "Friday", "Saturday", "Sunday",
+    )
+)  # fmt: skip
+
+# Pronouns and sentence words that glued text turns into 'names' ('half“We').
+PRONOUNS: frozenset[str] = frozenset(
+    ("I", "We", "He", "She", "It", "They", "You", "Us", "Them", "Him", "Me", "There", "Here")
 )
 
 # Capitalized words that spaCy small tags as entities in wire copy but that are not entities
@@ -344,6 +365,11 @@ KNOWN_ORGS: frozenset[str] = frozenset(
         "Foxconn", "Hon Hai", "Infosys", "Wipro", "Reliance", "Tata", "Rakuten",
         "Nintendo", "Uniqlo", "Grab", "Gojek", "Sea", "Ant", "Ant Group", "Alipay",
         "Meituan Dianping", "Ant Financial",
+        # news organizations, the wire's own among them
+        "Bloomberg", "Bloomberg News", "Bloomberg Intelligence", "Bloomberg Television",
+        "Bloomberg Economics", "Bloomberg Opinion", "Bloomberg LP", "Bloomberg L.P.",
+        "BloombergNEF", "Bloomberg Billionaires Index", "Reuters", "Associated Press",
+        "Xinhua", "Caixin", "Nikkei Asian Review", "Financial Times", "Wall Street Journal",
     )
 )  # fmt: skip
 
@@ -359,18 +385,30 @@ PRODUCTS: frozenset[str] = frozenset(
     )
 )  # fmt: skip
 
-# Stock indexes and benchmarks: not organizations (typed OTHER).
+# Market indexes named as such: ORG by the guidelines ('Stoxx Europe 600 Index', 'Kospi').
 INDEX_NAMES: frozenset[str] = frozenset(
     (
         "S&P 500", "S&P 500 Index", "Nasdaq 100 Index", "Dow", "Dow Jones",
-        "Dow Jones Industrial Average", "Nasdaq Composite", "Nasdaq 100", "Nasdaq-100",
-        "Russell 2000", "Stoxx 600",
-        "Stoxx Europe 600", "FTSE 100", "Nikkei", "Nikkei 225", "Topix", "Kospi", "Hang Seng",
-        "Hang Seng Index", "Sensex", "Nifty", "Nifty 50", "MSCI", "ASX 200", "S&P/ASX 200", "DAX",
-        "CAC 40", "Shanghai Composite", "CSI 300", "Bovespa", "VIX", "Cboe Volatility Index",
-        "SOX", "BKX", "KBW", "Brent", "West Texas Intermediate", "WTI",
+        "Dow Jones Industrial Average", "Nasdaq Composite", "Nasdaq Composite Index", "Nasdaq 100",
+        "Nasdaq-100", "Russell 2000", "Stoxx 600", "Stoxx Europe 600", "Stoxx Europe 600 Index",
+        "Euro Stoxx 50", "FTSE 100", "FTSE 250", "Nikkei 225", "Nikkei 225 Stock Average", "Topix",
+        "Kospi", "Hang Seng", "Hang Seng Index", "Sensex", "S&P BSE Sensex", "Nifty", "Nifty 50",
+        "ASX 200", "S&P/ASX 200", "DAX", "CAC 40", "Shanghai Composite", "Shanghai Composite Index",
+        "CSI 300", "Bovespa", "Ibovespa", "VIX", "Cboe Volatility Index", "Jakarta Composite",
+        "Straits Times Index", "Taiex", "Bloomberg Dollar Spot Index", "MSCI World",
+        "MSCI All-Country World Index", "MSCI Asia Pacific Index", "MSCI Emerging Markets Index",
+        "Philadelphia Stock Exchange Semiconductor Index", "KBW Bank Index", "Nikkei", "MSCI",
+        "SOX", "BKX", "KBW",
     )
 )  # fmt: skip
+
+# Words after an index's name that belong to it ('Hang Seng Index', 'Nikkei 225 Stock Average').
+INDEX_TAILS: frozenset[str] = frozenset(("Index", "Indices", "Average", "Composite"))
+
+# Commodity benchmarks and instruments: not organizations (typed OTHER).
+BENCHMARKS: frozenset[str] = frozenset(
+    ("Brent", "West Texas Intermediate", "WTI", "Murban", "Brent crude", "North Sea Brent")
+)
 
 # Common given names (several languages): a span starting with one is likely a person.
 GIVEN_NAMES: frozenset[str] = frozenset(
@@ -421,7 +459,26 @@ GIVEN_NAMES: frozenset[str] = frozenset(
         "Yusuf", "Zach", "Zhang", "Zoe", "Jerome", "Mohammad", "Recep", "Emmanuel", "Angela",
         "Jacinda", "Justin", "Shinzo", "Moon", "Jair", "Andres", "Cyril", "Jokowi", "Joko",
         "Mahathir", "Hassan", "Ursula", "Haruhiko", "Jamal", "Leonard", "Liam", "Kristalina",
-        "Tedros", "Abhishek", "Gita", "Nirmala", "Kassym-Jomart", "Nancy", "Mitt",
+        "Tedros", "Abhishek", "Gita", "Nirmala", "Kassym-Jomart", "Nancy", "Mitt", "Sergio",
+        "Matteo", "Luca", "Lorenzo", "Marcelo", "Ricardo", "Rodrigo", "Diego", "Hiroki",
+        "Kenji", "Taro", "Yoshihide", "Masaaki", "Jiro", "Elon", "Jeff", "Jamie", "Larry",
+        "Sheryl", "Mark", "Tim", "Jack",
+    )
+)  # fmt: skip
+
+# People wire copy names by surname alone, without a full name in the story. A one-word PERSON
+# needs this list, a title or a role beside it ('President Trump', 'Ermotti, the chief
+# executive'); other one-word 'people' are companies, places or junk ('Altria', 'Borno', 'XS').
+WELL_KNOWN_PEOPLE: frozenset[str] = frozenset(
+    (
+        "Trump", "Obama", "Biden", "Clinton", "Bush", "Pence", "Pelosi", "McConnell", "Schumer",
+        "Xi", "Li", "Putin", "Medvedev", "Merkel", "Macron", "Modi", "Abe", "Suga", "Kishida",
+        "Erdogan", "Bolsonaro", "Lula", "Maduro", "Guaido", "Netanyahu", "Assad", "Khamenei",
+        "Rouhani", "Kim", "Moon", "Duterte", "Jokowi", "Widodo", "Mahathir", "Trudeau", "Corbyn",
+        "May", "Salvini", "Conte", "Draghi", "Lagarde", "Powell", "Yellen", "Kuroda",
+        "Carney", "Mnuchin", "Lighthizer", "Kudlow", "Navarro", "Pompeo", "Bolton", "Mueller",
+        "Musk", "Bezos", "Zuckerberg", "Buffett", "Dimon", "Khashoggi", "Zelenskiy", "Zelensky",
+        "Ardern", "Morrison", "AMLO", "Obrador", "Macri", "Kirchner", "Milei", "Orban",
     )
 )  # fmt: skip
 
@@ -436,7 +493,9 @@ ORG_PREV_WORDS: frozenset[str] = frozenset(
         "distributor", "publisher", "airline", "exchange", "regulator", "outlet", "newspaper",
         "broker", "brokerages", "lessor", "miner", "refiner", "explorer", "utility", "shopping",
         "e-commerce", "internet", "fintech", "unicorn", "automakers", "carmakers", "insurers",
-        "acquire", "acquired", "acquiring",
+        "acquire", "acquired", "acquiring", "unit", "units", "affiliate", "division", "arm",
+        "owner", "parent", "brand", "chain", "fund", "funds", "agency", "consultancy",
+        "magazine", "broadcaster", "website", "venture",
     )
 )  # fmt: skip
 
@@ -471,7 +530,7 @@ PERSON_ROLE_WORDS: frozenset[str] = frozenset(
         "director", "partner", "professor", "manager", "executive", "investor", "trader",
         "minister", "secretary", "adviser", "advisor", "senator", "governor", "official",
         "researcher", "billionaire", "CEO", "CFO", "COO", "CTO", "leader", "member", "son",
-        "daughter", "wife", "husband",
+        "daughter", "wife", "husband", "candidate", "lawmaker", "politician", "activist",
     )
 )  # fmt: skip
 
@@ -500,5 +559,55 @@ SCAN_ORGS: frozenset[str] = KNOWN_ORGS - frozenset(
         "Slack", "Stripe", "Meta", "Oracle", "Tata", "Ford", "Dell", "Schwab", "Bernstein",
         "Lazard", "Fitch", "Prudential", "Mercedes", "Prime", "Alipay", "Jefferies", "Chrysler",
         "Merck", "Sun", "Macy's", "Nike",
+    )
+)  # fmt: skip
+
+# Last words of names that hold 'and' ('Securities and Exchange Commission'): not split there.
+NAME_HEADS: frozenset[str] = frozenset(
+    (
+        "Act", "Law", "Commission", "Committee", "Services", "Department", "Administration",
+        "Agency", "Authority", "Organization", "Organisation", "Association", "Council", "Board",
+        "Bureau", "Institute", "Foundation", "Union", "Office", "Ministry", "Court", "Treaty",
+        "Agreement", "Accord", "Program", "Programme", "Initiative", "Affairs", "Development",
+        "Security", "Cooperation", "Trade", "Research",
+    )
+)  # fmt: skip
+
+# Words of government bodies' names a country may lead ('U.S. Treasury'); courts keep the country.
+GOVERNMENT_WORDS: frozenset[str] = frozenset(
+    (
+        "Commission", "Department", "Agency", "Administration", "Bureau", "Reserve", "Treasury",
+        "Congress", "Senate", "House", "Army", "Navy", "Embassy", "Chamber", "Representative",
+        "Office", "Service", "Board", "Authority", "Council",
+    )
+)  # fmt: skip
+
+# Words after 'Bund' or 'Gilt' that make it a security, not an issuer.
+SECURITY_WORDS: frozenset[str] = frozenset(
+    (
+        "yield", "yields", "note", "notes", "bond", "bonds", "bill", "bills", "securities",
+        "futures", "market", "markets", "rates", "rate", "curve", "prices", "holdings", "auction",
+        "auctions", "debt", "swaps", "options",
+    )
+)  # fmt: skip
+
+# Words that open institutions' names before the head word: 'Reserve Bank', 'Industrial &
+# Commercial Bank', 'Export-Import Bank'.
+INSTITUTION_WORDS: frozenset[str] = frozenset(
+    (
+        "Reserve", "Central", "National", "Federal", "Royal", "State", "Commercial", "Industrial",
+        "Development", "Construction", "Agricultural", "Export", "Import", "Merchants", "Savings",
+        "Investment", "Postal", "Cooperative", "Co-operative", "Asian", "European",
+        "International", "World", "Islamic", "People’s", "People's", "Supreme", "District",
+    )
+)  # fmt: skip
+
+# Lowercase words inside names ('Bank of America', 'Civic Alliance for a Sound Economy'); any
+# other lowercase word in a span joins two names ('WeWork to Uber Technologies Inc.').
+NAME_CONNECTORS: frozenset[str] = frozenset(
+    (
+        "of", "and", "for", "the", "a", "an", "de", "du", "des", "del", "della", "di", "da", "do",
+        "dos", "das", "van", "von", "der", "den", "la", "le", "les", "y", "e", "et", "al", "bin",
+        "bint", "ibn", "on", "at", "in", "upon", "und", "zu", "au", "aux", "el", "ul",
     )
 )  # fmt: skip

@@ -226,8 +226,8 @@ def test_a_storys_word_count_is_the_sum_over_its_paragraphs(paragraphs: list[str
 
 
 def test_every_rejection_code_is_one_the_warehouse_accepts() -> None:
-    from flows.story import parse
+    from flows.story import parse, records
 
     codes = {parse.EMPTY, parse.NOT_UTF8, parse.NO_HEADER, parse.BAD_DATE, parse.NO_BODY}
     codes |= {parse.TOO_LARGE, parse.UNREADABLE, parse.BAD_NAME}
-    assert codes == REJECTION_CODES
+    assert codes | records.DISCOVERY_CODES == REJECTION_CODES

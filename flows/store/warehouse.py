@@ -39,7 +39,8 @@ log = logging.getLogger("newswire")
 CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "256MB"}
 
 
-# DuckDB's file: a header of three 4 KiB pages, then ``total_blocks`` blocks of ``block_size``.
+# DuckDB's file: a header of three 4 KiB pages, then blocks of ``block_size``, at least
+# ``used_blocks`` of them (free blocks at the end may have been cut off by DuckDB itself).
 FILE_HEADER_BYTES = 3 * 4096
 # What DuckDB says when a database file cannot be read whole (truncated, overwritten, bad
 # checksums): a later attempt reads the same bytes, so it is damage, not a passing I/O error.
@@ -64,7 +65,8 @@ def is_damage(error: BaseException) -> bool:
 
 def check_whole(database: Path) -> None:
     """Raise ``WarehouseDamagedError`` when the DuckDB file is not whole: not a DuckDB file, or
-    shorter than the blocks its header counts (a truncated copy). Cheap: no table is read."""
+    shorter than the blocks in use its header counts (a truncated copy). Cheap: no table is
+    read, so damage it cannot see is named when a read fails (``is_damage``)."""
     if not database.exists():
         return
     try:
@@ -74,8 +76,8 @@ def check_whole(database: Path) -> None:
         if is_damage(error):
             raise WarehouseDamagedError(damaged_message(database, error)) from error
         raise
-    block_size, total_blocks = rows[0]
-    expected = FILE_HEADER_BYTES + int(block_size) * int(total_blocks)
+    block_size, used_blocks = rows[0]
+    expected = FILE_HEADER_BYTES + int(block_size) * int(used_blocks)
     size = database.stat().st_size
     if size < expected:
         reason = f"truncated: {size:,} of {expected:,} bytes"

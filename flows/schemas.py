@@ -58,6 +58,17 @@ ENTITIES = pa.schema(
     ]
 )
 
+# Every surface form an entity was seen under, and how it was resolved to the entity: the
+# name itself, a spelling of it (case, punctuation, possessive or legal suffix), a fixed alias
+# ('U.S.' for United States) or a short form a story gave in full ('Xi' for Xi Jinping).
+ENTITY_ALIASES = pa.schema(
+    [
+        pa.field("alias", STRING, nullable=False),
+        pa.field("entity_id", STRING, nullable=False),
+        pa.field("resolution", STRING, nullable=False),
+    ]
+)
+
 ENTITY_MENTIONS = pa.schema(
     [
         pa.field("article_id", STRING, nullable=False),
@@ -233,6 +244,7 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "paragraphs": PARAGRAPHS,
     "entities": ENTITIES,
+    "entity_aliases": ENTITY_ALIASES,
     "entity_mentions": ENTITY_MENTIONS,
     "update_notes": UPDATE_NOTES,
     "related_links": RELATED_LINKS,
@@ -258,6 +270,7 @@ PARAGRAPH_KINDS = (
     "boilerplate",
     "copyright",
 )
+ALIAS_RESOLUTIONS = ("name", "spelling", "alias_list", "short_form")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "PRODUCT", "OTHER")
 REJECT_REASONS = (
     "empty",

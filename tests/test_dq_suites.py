@@ -489,6 +489,13 @@ CASES: list[Case] = [
          "expect_column_pair_values_a_to_be_greater_than_b"
          "(paragraph_count, max_mention_paragraph)",
          set_cell("entity_mentions", "first_paragraph_no", 99)),
+    # entity_aliases
+    Case("entity_aliases", "expect_column_values_to_not_be_null(alias)",
+         set_cell("entity_aliases", "alias", None)),
+    Case("entity_aliases", "expect_column_values_to_not_be_null(entity_id)",
+         set_cell("entity_aliases", "entity_id", None)),
+    Case("entity_aliases", "expect_column_values_to_be_in_set(resolution)",
+         set_cell("entity_aliases", "resolution", "guess")),
     # foreign_keys: every child points at a parent of the batch
     Case("foreign_keys", fk("paragraphs.article_id"), orphan("paragraphs", "article_id")),
     Case("foreign_keys", fk("entity_mentions.article_id"),
@@ -628,6 +635,7 @@ def test_expectation_names_are_unique_within_a_suite() -> None:
     [
         ("paragraphs", "kind", schemas.PARAGRAPH_KINDS),
         ("entities", "entity_type", schemas.ENTITY_TYPES),
+        ("entity_aliases", "resolution", schemas.ALIAS_RESOLUTIONS),
         ("source_files", "status", schemas.FILE_STATUSES),
         ("run_accounting", "status", schemas.RUN_STATUSES),
         ("update_note_actions", "action", ACTIONS),

@@ -677,3 +677,12 @@ def test_junk_stays_out_with_the_model(extractor: EntityExtractor) -> None:
     found = {m.name: m.entity_type for m in extractor.extract([story])[0]}
     assert not {"half“We", "XS", "Algorithms", "PT"} & set(found), found
     assert not [n for n, t in found.items() if t == "PERSON" and " " not in n], found
+
+
+def test_alias_resolution_says_how_a_form_names_its_entity() -> None:
+    from flows.story.entities import alias_resolution
+
+    assert alias_resolution("Apple Inc.", "Apple Inc.") == "name"
+    assert alias_resolution("APPLE INC", "Apple Inc.") == "spelling"
+    assert alias_resolution("U.S.", "United States") == "alias_list"
+    assert alias_resolution("Xi", "Xi Jinping") == "short_form"

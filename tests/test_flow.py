@@ -162,3 +162,48 @@ def test_a_file_named_in_another_encoding_is_rejected_and_the_rest_loads(
     )
     assert last == [(0, 13, 0)]
     assert query(warehouse, "select count(*) from rejected_files") == [(4,)]
+
+
+APPLE_1 = (
+    " date 2023-04-03 Orchard Makers Cut Cider Prices as Apple Harvest Swells\n\n"
+    "(Bloomberg) -- Juniper Orchards Inc. cut its cider prices on Monday, and Tomas Varga, "
+    "its chief executive, said Juniper Orchards would buy more fruit from growers in Oregon.\n\n"
+    "The company's shares rose 2% in New York.\n"
+)
+APPLE_2 = (
+    " date 2023-04-05 Cider Maker Signs Supply Deal With Valley Growers\n\n"
+    "(Bloomberg) -- JUNIPER ORCHARDS signed a supply deal with growers in the Hood River "
+    "valley on Wednesday, Tomas Varga said in an interview.\n\n"
+    "Juniper Orchards, based in Portland, expects the deal to lower its costs next year.\n"
+)
+
+
+def test_one_entity_one_id_across_stories_and_what_was_merged_is_shown(tmp_path: Path) -> None:
+    """'Juniper Orchards Inc.', 'JUNIPER ORCHARDS' and 'Juniper Orchards' in two stories are one
+    entity; entity_aliases and the entity_merges view say how each form was resolved."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.txt").write_text(APPLE_1, encoding="utf-8")
+    (feed / "b.txt").write_text(APPLE_2, encoding="utf-8")
+    warehouse = tmp_path / "warehouse"
+    run(feed, warehouse)
+
+    ids = query(
+        warehouse,
+        "select distinct entity_id from entity_aliases where lower(alias) like 'juniper orchards%'",
+    )
+    assert len(ids) == 1
+    (stories,) = query(
+        warehouse,
+        "select count(distinct article_id) from entity_mentions where entity_id = ?",
+        ids[0][0],
+    )
+    assert stories == (2,)
+    merged = dict(
+        query(
+            warehouse, "select alias, resolution from entity_merges where entity_id = ?", ids[0][0]
+        )
+    )
+    assert merged and set(merged.values()) <= {"spelling", "alias_list", "short_form"}
+    (names,) = query(warehouse, "select count(*) from entity_aliases where resolution = 'name'")
+    assert names == query(warehouse, "select count(*) from entities")[0]

@@ -58,7 +58,7 @@ from flows.batch.versions import (
     versions_for_keys,
 )
 from flows.store.parquet import write_table_atomic
-from flows.story.entities import EntityMention
+from flows.story.entities import EntityMention, alias_resolution
 from flows.story.parse import ParsedStory, Rejection
 
 # Tables written once per chunk, each row belonging to one file or article of that chunk.
@@ -74,6 +74,7 @@ CHUNK_TABLES: dict[str, pa.Schema] = {
 # Tables written once per run, after the last chunk.
 RUN_TABLES: dict[str, pa.Schema] = {
     "entities": schemas.ENTITIES,
+    "entity_aliases": schemas.ENTITY_ALIASES,
     "version_changes": schemas.VERSION_CHANGES,
     "unchanged_files": schemas.UNCHANGED_FILES,
     "story_versions": schemas.STORY_VERSIONS,
@@ -267,6 +268,22 @@ class BatchCollector:
             schema=schemas.ENTITIES,
         )
 
+    def entity_aliases_table(self) -> pa.Table:
+        """Every surface form of the batch's entities, with how it was resolved to them."""
+        rows = [
+            (alias, entity_id, alias_resolution(alias, name))
+            for entity_id, (name, _, aliases) in sorted(self.entities.items())
+            for alias in sorted(aliases | {name})
+        ]
+        return pa.Table.from_pydict(
+            {
+                "alias": [row[0] for row in rows],
+                "entity_id": [row[1] for row in rows],
+                "resolution": [row[2] for row in rows],
+            },
+            schema=schemas.ENTITY_ALIASES,
+        )
+
 
 def finish_batch(
     batch: StagedBatch,
@@ -289,6 +306,7 @@ def finish_batch(
             apply_versions(path, versions)
     run_tables = {
         "entities": collector.entities_table(),
+        "entity_aliases": collector.entity_aliases_table(),
         "version_changes": version_changes_table(changes),
         "unchanged_files": unchanged,
         "story_versions": story_versions_table(keys, versions, changes, loaded),
@@ -308,6 +326,7 @@ def unchanged_tables(
     loaded["articles"] += run_rows["version_changes"]
     loaded["source_files"] += run_rows["unchanged_files"]
     loaded["entities"] = run_rows["entities"]
+    loaded["entity_aliases"] = run_rows["entity_aliases"]
     return frozenset(name for name, rows in loaded.items() if rows == 0)
 
 

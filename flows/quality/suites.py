@@ -413,7 +413,9 @@ class Validation:
 
 
 # Frames whose rows span the whole run: validated once, not with every group of chunks.
-RUN_FRAMES = frozenset({"entities", "run_accounting", "story_versions", "story_checks"})
+RUN_FRAMES = frozenset(
+    {"entities", "entity_aliases", "run_accounting", "story_versions", "story_checks"}
+)
 # Chunks validated together: GX costs about a second per batch of suites whatever its rows, and
 # each chunk's frames take tens of MB. Two chunks are the 10,000 files of a smaller run, so a
 # bigger run validates in groups no bigger than that run's whole batch (flat memory: four
@@ -431,7 +433,10 @@ def validate_batch(
     suites = load_suites(expectations_dir)
     runner = SuiteRunner(suites)
     parameters = validation_parameters(today, suites)
-    run_tables = {name: batch.read_run_table(name) for name in ("entities", "story_versions")}
+    run_tables = {
+        name: batch.read_run_table(name)
+        for name in ("entities", "entity_aliases", "story_versions")
+    }
     # Rows that span the run are validated once, on their own: their frames used to be built
     # again with every group of chunks, and added to each group's memory.
     frames = run_frames(run_tables, batch.row_counts(), accounting)

@@ -2,6 +2,7 @@
 delete from articles;
 delete from paragraphs;
 delete from entities;
+delete from entity_aliases;
 delete from entity_mentions;
 delete from update_notes;
 delete from related_links;

@@ -59,7 +59,12 @@ Modules, each importing only those listed above it (`records` and `paragraphs` i
   `resolve_story`.
 """
 
-from flows.story.entities.identity import entity_id_for, entity_id_for_key, entity_key
+from flows.story.entities.identity import (
+    alias_resolution,
+    entity_id_for,
+    entity_id_for_key,
+    entity_key,
+)
 from flows.story.entities.model import _UNUSED_COMPONENTS as _UNUSED_COMPONENTS  # for bench/
 from flows.story.entities.model import MODEL_NAME, EntityExtractor
 from flows.story.entities.paragraphs import is_headline_like
@@ -78,6 +83,7 @@ __all__ = [
     "EntityMention",
     "RawSpan",
     "StoryText",
+    "alias_resolution",
     "entity_id_for",
     "entity_id_for_key",
     "entity_key",

@@ -107,3 +107,17 @@ def entity_id_for_key(key: str) -> str:
 def entity_id_for(name: str) -> str:
     """The id of a name: `entity_id_for_key(entity_key(name))`."""
     return entity_id_for_key(entity_key(name))
+
+
+def alias_resolution(alias: str, name: str) -> str:
+    """How a surface form was resolved to the entity named ``name`` (``ALIAS_RESOLUTIONS``):
+    the name itself, a spelling of it (same key), a fixed alias from the word lists, or a
+    short form a story gave in full."""
+    if alias == name:
+        return "name"
+    if entity_key(alias) != entity_key(name):
+        return "short_form"
+    listed = any(
+        alias in forms for table in (COUNTRY_ALIASES, ORG_ALIASES) for forms in table.values()
+    )
+    return "alias_list" if listed else "spelling"

@@ -76,6 +76,9 @@ ENTITY_MENTIONS = pa.schema(
         pa.field("mention_count", pa.int32(), nullable=False),
         pa.field("first_paragraph_no", pa.int32(), nullable=False),
         pa.field("surface_forms", STRING_LIST, nullable=False),
+        # Not in the contract: the type this story gave the entity; entities.entity_type is
+        # the type most of an entity's mentions give it (null on rows loaded before).
+        pa.field("entity_type", STRING),
     ]
 )
 

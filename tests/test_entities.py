@@ -686,3 +686,25 @@ def test_alias_resolution_says_how_a_form_names_its_entity() -> None:
     assert alias_resolution("APPLE INC", "Apple Inc.") == "spelling"
     assert alias_resolution("U.S.", "United States") == "alias_list"
     assert alias_resolution("Xi", "Xi Jinping") == "short_form"
+
+
+def test_an_entity_takes_the_type_most_of_its_articles_give_it() -> None:
+    """'Warren Buffett' typed ORG by one story and PERSON by two is one PERSON
+    (sql/load/05_entity_types.sql, run by every load for the batch's entities)."""
+    import duckdb
+    import pyarrow as pa
+
+    from flows.store.sql import sql_text
+    from flows.store.warehouse import apply_schema
+
+    with duckdb.connect() as connection:
+        apply_schema(connection)
+        connection.execute("insert into entities values ('e1', 'Warren Buffett', 'ORG', [])")
+        for article, entity_type in (("a1", "PERSON"), ("a2", "ORG"), ("a3", "PERSON")):
+            connection.execute(
+                "insert into entity_mentions values (?, 'e1', 1, 1, ['Warren Buffett'], ?)",
+                [article, entity_type],
+            )
+        connection.register("batch_entities", pa.table({"entity_id": ["e1"]}))
+        connection.execute(sql_text("load/05_entity_types.sql"))
+        assert connection.execute("select entity_type from entities").fetchall() == [("PERSON",)]

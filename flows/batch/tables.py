@@ -161,6 +161,7 @@ def build_entity_tables(
             mention_columns["mention_count"].append(mention.mention_count)
             mention_columns["first_paragraph_no"].append(mention.first_paragraph_no)
             mention_columns["surface_forms"].append(list(mention.surface_forms))
+            mention_columns["entity_type"].append(mention.entity_type)
             known = entities.setdefault(
                 mention.entity_id, (mention.name, mention.entity_type, set())
             )

@@ -4,5 +4,8 @@ create table if not exists entity_mentions (
     entity_id varchar not null,
     mention_count integer not null,
     first_paragraph_no integer not null,
-    surface_forms varchar[] not null
+    surface_forms varchar[] not null,
+    entity_type varchar
 );
+-- Warehouses made before each mention kept its story's type gain the column.
+alter table entity_mentions add column if not exists entity_type varchar;

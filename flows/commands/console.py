@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ def quiet_libraries() -> None:
     tracebacks) and the temporary API server's shutdown noise are not shown again.
     """
     warnings.filterwarnings("ignore")
+    # Objects Prefect's log and event shippers leave to be closed at interpreter exit raise
+    # there ('Exception ignored in: <coroutine object Response.aclose ...>'): Python prints such
+    # exceptions, which nothing can catch, as tracebacks. The run is over and recorded by then.
+    sys.unraisablehook = _ignore_unraisable
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     for name in ("great_expectations", "httpx", "distributed", "asyncio"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -43,6 +48,10 @@ def quiet_libraries() -> None:
     logging.getLogger("great_expectations.data_context.types.base").addFilter(
         lambda record: record.levelno >= logging.ERROR
     )
+
+
+def _ignore_unraisable(unraisable: object) -> None:
+    """Drop an exception Python could only print (raised in a finalizer or at exit)."""
 
 
 def _prefect_loggers() -> list[logging.Logger]:

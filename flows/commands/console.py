@@ -26,6 +26,9 @@ def quiet_libraries() -> None:
     # there ('Exception ignored in: <coroutine object Response.aclose ...>'): Python prints such
     # exceptions, which nothing can catch, as tracebacks. The run is over and recorded by then.
     sys.unraisablehook = _ignore_unraisable
+    # Prefect's API log shipper writes '--- Error logging to API ---' on stderr when a batch
+    # of log lines cannot be sent at exit; it honours the stdlib's switch for handler errors.
+    logging.raiseExceptions = False
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     for name in ("great_expectations", "httpx", "distributed", "asyncio"):
         logging.getLogger(name).setLevel(logging.ERROR)

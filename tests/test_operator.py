@@ -115,3 +115,18 @@ def test_progress_is_silent_unless_asked_and_plain_in_logs() -> None:
     progress.finish("2 new articles")
     assert log.getvalue().startswith("newswire: parse      3 files, 2 new articles, ")
     assert "\r" not in log.getvalue()
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(seed_reference: Path) -> None:
+    """`newswire sql ... | head -1`: the pipe closes early; the command exits quietly."""
+    import subprocess
+    import sys
+
+    newswire = Path(sys.executable).with_name("newswire")
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c",
+         f'"{newswire}" sql "select * from paragraphs" --warehouse "{seed_reference}" | head -1'],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and done.stdout.startswith("article_id")

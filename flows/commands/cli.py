@@ -468,7 +468,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sql": command_sql,
         "shell": command_shell,
     }
-    code = handlers[arguments.command](arguments)
+    try:
+        code = handlers[arguments.command](arguments)
+    except BrokenPipeError:  # `newswire status | head`: the reader stopped reading, fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     _release_tracebacks()
     return code
 

@@ -20,7 +20,13 @@ import pyarrow as pa
 
 from flows.batch.extract import discover, read_files, source_files
 from flows.batch.incremental import Manifest, plan_run
-from flows.batch.staging import BatchCollector, StagedBatch, finish_batch, stage_chunk
+from flows.batch.staging import (
+    RUN_TABLES,
+    BatchCollector,
+    StagedBatch,
+    finish_batch,
+    stage_chunk,
+)
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.batch.versions import LoadedVersions, Version, related_versions, version_key
 from flows.orchestration.runners import EntityStage
@@ -77,7 +83,14 @@ def build(
     batch = StagedBatch(staging)
     stage_chunk(batch, 0, collector.chunk_tables(outcomes, mentions))
     finish_batch(batch, collector, collector.version_keys(), loaded, UNCHANGED_FILES.empty_table())
-    return Batch(batch.read_all(), collector.accounting.as_dict(), tuple(stories))
+    return Batch(staged_tables(batch), collector.accounting.as_dict(), tuple(stories))
+
+
+def staged_tables(batch: StagedBatch) -> dict[str, pa.Table]:
+    """Every staged table whole, as the load would read it (small batches only)."""
+    tables = batch.read_chunks(range(batch.chunk_count()))
+    tables.update({name: batch.read_run_table(name) for name in RUN_TABLES})
+    return tables
 
 
 def loaded_after(batch: Batch) -> tuple[Manifest, LoadedVersions]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from batches import Batch
+from batches import Batch, staged_tables
 from test_dq_suites import CASES, SUITES, Case, good, later  # noqa: F401 - fixtures
 
 from flows.batch.incremental import Accounting, Manifest
@@ -102,7 +102,7 @@ def test_a_story_that_breaks_a_row_expectation_is_rejected_and_the_rest_passes(
 
     second = validate_batch(staged, collector.accounting.as_dict(), EXPECTATIONS_DIR, TODAY)
     assert [r for r in second.results if r.blocks_load] == []
-    tables = staged.read_all()
+    tables = staged_tables(staged)
     kept = set(tables["articles"].column("article_id").to_pylist())
     assert not kept & set(rejections)
     rejected = tables["rejected_files"].filter(

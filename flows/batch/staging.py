@@ -127,12 +127,6 @@ class StagedBatch:
             for name in CHUNK_TABLES
         }
 
-    def read_all(self) -> dict[str, pa.Table]:
-        """Every staged table whole: for small batches and tests."""
-        tables = self.read_chunks(range(self.chunk_count()))
-        tables.update({name: self.read_run_table(name) for name in RUN_TABLES})
-        return tables
-
     def row_counts(self) -> dict[str, int]:
         """Rows staged per table, over every chunk (from the Parquet footers)."""
         return {

@@ -44,6 +44,20 @@ VERBS = [
     ("(Specifies currency of the fine in second paragraph)", ("clarify",)),
     ("(Repeats to reach more subscribers)", ("refile",)),
     ("(Writethrough, adds reaction from unions)", ("rewrite", "add")),
+    # Rarer verbs, each read as the nearest action of the contract.
+    ("(Moves regulator's quote to seventh paragraph)", ("change",)),
+    ("(Replaces chart of port volumes)", ("change",)),
+    ("(Revises wording of the third paragraph)", ("change",)),
+    ("(Rewords headline)", ("change",)),
+    ("(Rephrases second sentence of the lede)", ("change",)),
+    ("(Expands story with details of the ferry schedule)", ("add",)),
+    ("(Amends spelling of the mayor's surname in 5th paragraph)", ("correct",)),
+    ("(Restores dropped sentence in ninth paragraph)", ("insert",)),
+    ("(Reinstates quote from union leader in eighth paragraph)", ("insert",)),
+    ("(Resends to fix garbled characters)", ("refile",)),
+    ("(Retransmits for wider distribution)", ("refile",)),
+    ("(Restructures story to lead with the verdict)", ("recast",)),
+    ("(Updates with tolls, moves airport comment to ninth paragraph)", ("update", "change")),
 ]
 
 
@@ -127,6 +141,32 @@ def test_earlier_version_sentences_are_corrections() -> None:
     assert note.actions == ("update", "correct")
     assert note.paragraph_refs == (5, 2)
     assert note.subject == "harbor closure"
+
+
+@pytest.mark.parametrize(
+    ("text", "actions"),
+    [
+        ("Earlier versions of this story misstated the toll rate.", ("correct",)),
+        ("(A previous version of this article wrongly named the ferry.)", ("correct",)),
+        ("An earlier version of this headline misstated the loss.", ("correct",)),
+        ("An earlier version of this story and headline misspelled the town.", ("correct",)),
+        ("The previous version of this story misidentified the pilot.", ("correct",)),
+        ("(An earlier version of this story didn't include the airline's reply.)", ("correct",)),
+        ("(A prior version of this story was updated to add the final tally.)", ("update",)),
+        ("(An earlier version of this story was published in error.)", ("correct",)),
+        ("An earlier version of this story originally gave the wrong date.", ("correct",)),
+        ("(Previous version corrected the toll rate in fourth paragraph)", ("correct",)),
+    ],
+)
+def test_more_earlier_version_sentences(text: str, actions: tuple[str, ...]) -> None:
+    assert parse(text).actions == actions
+
+
+def test_earlier_version_subject_skips_the_adverb() -> None:
+    note = parse("An earlier version of this story incorrectly stated the ferry's capacity.")
+    assert note.subject == "ferry's capacity"
+    note = parse("(An earlier version of this story didn't include the airline's reply.)")
+    assert note.subject == "airline's reply"
 
 
 def test_earlier_version_without_story_needs_a_wrong_verb() -> None:
@@ -230,6 +270,49 @@ def test_ordinals_that_are_not_paragraphs_are_ignored() -> None:
     assert parse("(Adds third-party audit in fifth paragraph)").paragraph_refs == (5,)
 
 
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("(Updates with tolls in the third paragraph, quotes in fifth and 12th.)", (3, 5, 12)),
+        ("(Adds pilot's account in second paragraph, crew's in fourth, sixth and 10th)", None),
+        ("(Adds ferry times in fourth paragraph and seventh)", (4, 7)),
+        ("(Adds ferry times in fourth paragraph, seventh and 9th.)", (4, 7, 9)),
+        ("(Adds ferry times in the fourth paragraph, the seventh and the 9th)", (4, 7, 9)),
+        ("(Updates tolls in third paragraph, quotes in fifth and adds map)", (3, 5)),
+    ],
+)
+def test_ordinals_sharing_a_left_out_noun_are_all_paragraphs(
+    text: str, refs: tuple[int, ...] | None
+) -> None:
+    assert parse(text).paragraph_refs == (refs or (2, 4, 6, 10))
+
+
+@pytest.mark.parametrize(
+    ("text", "refs", "scope"),
+    [
+        ("(Updates second chart)", (), "chart"),
+        ("(Corrects label in third table)", (), "table"),
+        ("(Updates fourth bullet)", (), "bullet"),
+        ("(Updates fourth bullet point, adds quote in sixth paragraph)", (6,), "bullet"),
+        ("(Adds quote in sixth paragraph, data in fourth and fifth tables)", (6,), "table"),
+        ("(Adds quote in sixth paragraph, updates figures in second table)", (6,), "table"),
+        ("(Adds quote in sixth paragraph and third chart)", (6,), "chart"),
+        ("(Adds quote in sixth paragraph, second chart)", (6,), "chart"),
+        ("(Adds quote in sixth paragraph and second bullet)", (6,), "bullet"),
+        ("(Adds quote in sixth paragraph and first-half forecast)", (6,), None),
+        # A chart placed after a paragraph names that paragraph.
+        ("(Adds chart after fifth paragraph)", (5,), "chart"),
+        ("(Adds table below seventh paragraph)", (7,), "table"),
+    ],
+)
+def test_ordinals_of_charts_tables_and_bullets_are_not_paragraphs(
+    text: str, refs: tuple[int, ...], scope: str | None
+) -> None:
+    note = parse(text)
+    assert note.paragraph_refs == refs
+    assert note.scope == scope
+
+
 def test_refs_keep_order_of_appearance_and_drop_repeats() -> None:
     note = parse("(Updates 9th paragraph, corrects first paragraph, adds detail in ninth)")
     assert note.paragraph_refs == (9, 1)
@@ -329,6 +412,25 @@ NOT_NOTES = [
     "Corrections in the stock market are normal.",
     "Update: the company will report on Tuesday.",
     "The story was first reported by a local paper.",
+    # Rarer verbs open a note only with editorial evidence.
+    "(Moves to cap ferry fares were rejected in May.)",
+    "(Replaces the 2018 rule on harbor dues.)",
+    "(Revises its toll forecast to 3%)",
+    "(Expands on the airline's plan)",
+    "(Amends the 1995 treaty)",
+    "(Changes in table are from a year earlier)",
+    "Moves quote to fifth paragraph.",
+    "Expands coverage to the fourth region in the fifth year.",
+    # Sentences about an earlier version that are story text.
+    "The original version of the story, written in 1950, ended happily.",
+    "The earlier version of the ferry carried 300 people.",
+    "Earlier versions of the app crashed often.",
+    "An earlier version of this story appeared in the weekend magazine.",
+    "An earlier version of this story was first published on Jan. 3.",
+    "An earlier version of the report found emissions rose.",
+    "An earlier version of the story, he said, was kinder to the mayor.",
+    "An earlier version of this story misstated the fares, the ferry company said.",
+    "An earlier version said the port had 40 berths.",
     "",
     "   ",
     "(",

@@ -12,7 +12,11 @@ Action normalization (only the contract vocabulary ``ACTIONS`` is ever emitted):
 * 'specifies' -> 'clarify': it makes an existing statement more precise;
 * 'repeats' -> 'refile': Reuters re-sends a story unchanged, a refile without edits;
 * 'writethrough' -> 'rewrite': Reuters' name for a rewrite of the whole story;
-* 'An earlier/previous version of this story misstated/corrected/...' -> 'correct'.
+* 'moves', 'replaces', 'revises', 'rewords', 'rephrases' -> 'change'; 'expands' -> 'add';
+  'amends' -> 'correct'; 'restores', 'reinstates' -> 'insert'; 'resends', 'retransmits' ->
+  'refile'; 'restructures' -> 'recast' (present forms only, never read as typos);
+* 'An earlier/previous version of this story misstated/corrected/...' -> 'correct', but
+  '... was updated' -> 'update', and '... appeared in the magazine' is no note.
 
 A verb counts only where a clause starts (the note's start, after a comma, semicolon or full
 stop, after 'and'/'also'): after 'to' it is a purpose ('Updates to add prices' is only
@@ -23,7 +27,9 @@ Paragraph references: ordinals and numerals name story paragraphs, in order of a
 'first two paragraphs' names the first; 'last', 'final', 'penultimate', 'third-to-last',
 ranges ('paragraphs 8-11') and bullets name no number and only set ``scope``, while numbers
 named beside them are kept ('fifth and final paragraphs' -> (5,)); a bare ordinal ('short
-interest in fifth') counts when the note speaks of paragraphs elsewhere. ``scope`` is the
+interest in fifth', 'comments in sixth and 11th', 'fourth paragraph and sixth') counts when
+the note speaks of paragraphs elsewhere and the ordinals end their clause, so that an ordinal
+of a chart, table or bullet ('in second table') is no paragraph. ``scope`` is the
 earliest non-numbered place named: 'throughout', 'headline', 'last_paragraph',
 'penultimate_paragraph', 'from_end', 'range', 'bullet', 'top', 'dateline', 'byline', 'chart',
 'table' or 'section'.

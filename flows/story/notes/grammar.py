@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from flows.story.notes.dates import _story_date
-from flows.story.notes.places import _PARA_WORD, _locate
+from flows.story.notes.places import _ORD, _PARA_WORD, _locate
 from flows.story.notes.records import UpdateNote, _Span
 from flows.story.notes.subject import _subject
 from flows.story.notes.verbs import (
@@ -25,11 +25,15 @@ from flows.story.notes.verbs import (
     _verb,
 )
 
-# 'An earlier version of this story misstated ...' is a correction whatever its verb.
+# 'An earlier version of this story misstated ...' is a correction whatever its verb, but for
+# a passive action ('... was updated to add ...') and where the story only ran elsewhere.
 _EARLIER = re.compile(
-    r"\b(?:an?\s+)?(?:earlier|previous|prior|original)\s+version"
-    r"(?P<story>\s+of\s+(?:this\s+|the\s+)?(?:story|article|report|item))?\b"
-    r"(?:\s+(?:was|has\s+been|had\s+been|is)\b)?\s*(?P<verb>[a-z]+)?"
+    r"\b(?:an?\s+|the\s+)?(?:earlier|previous|prior|original)\s+versions?"
+    r"(?P<story>\s+of\s+(?:(?:this\s+|the\s+)?(?:story|article|headline)|this\s+(?:report|item))"
+    r"(?:\s+and\s+(?:its\s+|the\s+)?(?:headline|story))?)?\b"
+    r"(?P<aux>\s+(?:was|were|is|(?:has|have|had)\s+been)\b)?\s*(?:(?:first|originally|also)\s+)?"
+    r"(?:(?P<adv>(?:in(?:correctly|accurately)|erroneously|wrongly|mistakenly|did\s+not|"
+    r"didn['\u2019]t|failed\s+to|should\s+have)\b)\s*)?(?P<verb>[a-z]+)?"
 )
 # Inside a note, 'An earlier version misspelled ...' needs no 'of this story', but then its
 # verb must say what was wrong, as 'earlier version' alone may be any product's.
@@ -37,6 +41,10 @@ _WRONG = re.compile(
     r"mis[a-z]+|incorrectly|erroneously|wrongly|inaccurately|omitted|gave|said|stated|"
     r"referred|reported|described|contained|failed|should"
 )
+# 'An earlier version of this story appeared in the magazine': where it ran, not an error,
+# unless it ran by mistake.
+_RAN = re.compile(r"appeared|appears|ran|runs|published|available")
+_BY_MISTAKE = re.compile(r"\b(?:in\s+error|by\s+mistake|mistakenly|prematurely)\b")
 _THIS_STORY = re.compile(
     r"\b(?:this|the)\s+(?:story|article|report)\s+(?:was|has\s+been|had\s+been|is\s+being)"
     r"\s+(?P<verb>[a-z]+)"
@@ -47,6 +55,10 @@ _SENTENCE_OPENERS = (
     "a previous",
     "a prior",
     "an original",
+    "the earlier",
+    "the previous",
+    "the prior ve",
+    "the original",
     "earlier vers",
     "previous ver",
     "prior versio",
@@ -71,6 +83,8 @@ UNBRACKETED_OPENERS = tuple(
 )
 _GATE_CHARS = 40
 _REPORTED = re.compile(r"\b(?:said|says|told|according)\b")
+# '..., he said': a sentence about an earlier version that reports speech is story text.
+_SPEECH_TAG = re.compile(r",\s+(?:[a-z.'\u2019-]+\s+){0,3}(?:said|says|told|according)\b")
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)")
 _TOKEN = re.compile(r"[a-z]+(?:['\u2019-][a-z]+)*|\d+[a-z]*|[^\sa-z\d]")
 _CLAUSE_PUNCT = frozenset(".,;:!?")
@@ -83,6 +97,12 @@ _EDITORIAL = re.compile(
     r"misspell\w*|quotes?|comments?|details?|reference|to\s+(?:add|show|say|reflect|clarify|"
     r"correct|fix|remove|include|update))\b"
 )
+# ... or whose object is a part of the story ('Replaces chart', 'Moves second bullet'); not
+# after a preposition, as in an aside ('Changes in table are from a year earlier').
+_EDITED_OBJECT = re.compile(
+    rf"\s+(?:(?:the|a|an|new)\s+)?(?:{_ORD}\s+)?"
+    r"(?:charts?|graphics?|tables?|bullets?|ledes?|sentences?|wording|photos?)\b"
+)
 # Longer bracketed paragraphs are story text, not notes.
 _MAX_NOTE = 1000
 
@@ -93,6 +113,48 @@ def _fold(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+def _editorial(low: str) -> bool:
+    """Whether a note opening with a weak verb shows it is an editor's (``_EDITORIAL``)."""
+    first = _FIRST_WORD.match(low)
+    return bool(_EDITORIAL.search(low)) or (
+        first is not None and _EDITED_OBJECT.match(low, first.end()) is not None
+    )
+
+
+def _earlier_action(m: re.Match[str], low: str) -> str | None:
+    """The action of an 'earlier version' sentence: what was done to it, else a correction."""
+    verb = m.group("verb") or ""
+    hit = None if m.group("adv") else _verb(verb)
+    if hit is not None and hit[0] and m.group("aux"):
+        return hit[0]  # 'An earlier version of this story was updated ...'
+    if m.group("adv") or _WRONG.fullmatch(verb) or (hit is not None and hit[0] == "correct"):
+        return "correct"
+    if not m.group("story") or (_RAN.fullmatch(verb) and not _BY_MISTAKE.search(low, m.end())):
+        return None
+    return "correct"
+
+
+def _sentence(low: str, bracketed: bool) -> re.Match[str] | None:
+    """The 'earlier version' or 'this story was ...' sentence a note opens with, if any.
+
+    Without 'of this story' only a bracketed sentence or one saying what was wrong counts:
+    '(Previous version misspelled ...)', but not 'An earlier version of the phone ...'; nor
+    does an unbracketed one reporting speech ('..., he said').
+    """
+    if not bracketed and _SPEECH_TAG.search(low):
+        return None
+    earlier = _EARLIER.match(low)
+    if earlier is not None and _earlier_action(earlier, low) is not None:
+        verb = earlier.group("verb") or ""
+        story = earlier.group("story") or ""
+        # 'The original version of the story' may be a novel's: 'the' needs 'of this story'.
+        if low.startswith("the") and "this" not in story:
+            return None
+        if story or bracketed or earlier.group("adv") or verb[:3] == "mis":
+            return earlier
+    return _THIS_STORY.match(low)
 
 
 def _actions(low: str) -> list[_Span]:
@@ -122,12 +184,9 @@ def _actions(low: str) -> list[_Span]:
         prev = tok
     if "version" in low:
         for m in _EARLIER.finditer(low):
-            verb = m.group("verb") or ""
-            hit = _verb(verb)
-            if hit is not None and hit[0]:
-                found.append((m.start(), m.end(), hit[0]))
-            elif m.group("story") or _WRONG.fullmatch(verb):
-                found.append((m.start(), m.end(), "correct"))
+            earlier = _earlier_action(m, low)
+            if earlier is not None:
+                found.append((m.start(), m.end(), earlier))
     if "story" in low or "article" in low or "report" in low:
         for m in _THIS_STORY.finditer(low):
             hit = _verb(m.group("verb"))
@@ -209,8 +268,7 @@ def parse_update_note(text: str, published: date | None = None) -> UpdateNote | 
 
     body = _inside_brackets(stripped) if bracketed else stripped
     low = _fold(body)
-    earlier = _EARLIER.match(low)
-    sentence = (earlier if earlier and earlier.group("story") else None) or _THIS_STORY.match(low)
+    sentence = _sentence(low, bracketed)
     if opener is None and sentence is None:
         return None
     acts = _actions(low)
@@ -226,7 +284,7 @@ def parse_update_note(text: str, published: date | None = None) -> UpdateNote | 
         weak = first_low in _WEAK_FORMS or (
             opener[1] == _PAST and opener[0] not in _STRONG_PAST_ACTIONS
         )
-        if weak and len(actions) == 1 and not _EDITORIAL.search(low):
+        if weak and len(actions) == 1 and not _editorial(low):
             return None
         # 'Correction: ...' labels itself as a note, with or without a place.
         labelled = opener[1] == _INTRO and stripped.startswith(":", first.end(1))

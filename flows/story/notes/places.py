@@ -77,11 +77,14 @@ _PARA_NUM = re.compile(
     r"\b(?:par(?:ag|ar|ap|g)[a-z]*|paras?|pars?|graff?s?|graphs?)\.?\s*(?:no\.?\s*|#\s*)?"
     rf"(?P<nums>{_NUM}(?:(?:{_SEP}|{_RANGE_SEP}){_NUM})*)\b"
 )
-# '..., short interest in fifth.'
-_BARE_ORD = re.compile(
-    rf"\b(?:in|from|into|after|before)\s+(?:the\s+)?(?P<ord>{_ORD})"
-    r"(?=\s*(?:[.,;:)\]]|$)|\s+(?:and|or)\b)"
-)
+# Ordinals whose noun is left out must end their clause: 'in second and third tables' names
+# tables, and the atomic group keeps 'second' alone from counting there.
+_CLAUSE_ENDS = r"(?=\s*(?:[.,;:)\]]|$)|\s+(?:and|or|also|then)\b)"
+_ORD_SEQ = rf"(?P<ords>(?>{_ORD}(?:(?:{_SEP}|{_RANGE_SEP})(?:the\s+)?{_ORD})*))"
+# '..., short interest in fifth.', '..., comments in sixth and 11th.'
+_BARE_ORD = re.compile(rf"\b(?:in|from|into|after|before)\s+(?:the\s+)?{_ORD_SEQ}{_CLAUSE_ENDS}")
+# Ordinals sharing the noun of the reference before them: 'fourth paragraph, sixth and 11th'.
+_SHARED_ORD = re.compile(rf"{_SEP}(?:the\s+)?{_ORD_SEQ}{_CLAUSE_ENDS}")
 _HAS_PARA_WORD = re.compile(rf"\b{_PARA_WORD}")
 
 # Where a change is when it is not a numbered paragraph: (name, cheap keywords, pattern).
@@ -156,6 +159,24 @@ def _ranged(tokens: list[re.Match[str]], text: str) -> set[int]:
     return out
 
 
+def _read_ordinals(
+    low: str, start: int, end: int, found: list[tuple[int, int]], scopes: list[tuple[int, str]]
+) -> None:
+    """Add the paragraphs and scopes the ordinals between ``start`` and ``end`` name."""
+    tokens = list(_ORD_TOKEN.finditer(low, start, end))
+    ranged = _ranged(tokens, low)
+    if ranged:
+        scopes.append((start, "range"))
+    for i, t in enumerate(tokens):
+        word = t.group()
+        if _is_end_relative(word):
+            scopes.append((t.start(), _end_scope(word)))
+        elif i not in ranged:
+            value = _ordinal_value(word)
+            if value is not None:
+                found.append((t.start(), value))
+
+
 def _locate(low: str) -> tuple[list[int], str | None, list[_Span]]:
     """Find the paragraph numbers, the scope and the spans of every place expression."""
     found: list[tuple[int, int]] = []  # (position, paragraph number)
@@ -164,19 +185,12 @@ def _locate(low: str) -> tuple[list[int], str | None, list[_Span]]:
 
     if "par" in low or "gra" in low:
         for m in _ORD_LIST.finditer(low):
-            spans.append((m.start(), m.end(), "ref"))
-            tokens = list(_ORD_TOKEN.finditer(low, m.start(), m.end()))
-            ranged = _ranged(tokens, low)
-            if ranged:
-                scopes.append((m.start(), "range"))
-            for i, t in enumerate(tokens):
-                word = t.group()
-                if _is_end_relative(word):
-                    scopes.append((t.start(), _end_scope(word)))
-                elif i not in ranged:
-                    value = _ordinal_value(word)
-                    if value is not None:
-                        found.append((t.start(), value))
+            end = m.end()
+            shared = _SHARED_ORD.match(low, end)
+            if shared is not None:
+                end = shared.end()
+            spans.append((m.start(), end, "ref"))
+            _read_ordinals(low, m.start(), end, found, scopes)
 
         for m in _PARA_NUM.finditer(low):
             if any(s <= m.start() < e for s, e, _ in spans):
@@ -194,17 +208,11 @@ def _locate(low: str) -> tuple[list[int], str | None, list[_Span]]:
 
         if _HAS_PARA_WORD.search(low):
             for m in _BARE_ORD.finditer(low):
-                start = m.start("ord")
+                start = m.start("ords")
                 if any(s <= start < e for s, e, _ in spans):
                     continue
-                spans.append((start, m.end("ord"), "ref"))
-                word = m.group("ord")
-                if _is_end_relative(word):
-                    scopes.append((start, _end_scope(word)))
-                else:
-                    value = _ordinal_value(word)
-                    if value is not None:
-                        found.append((start, value))
+                spans.append((start, m.end("ords"), "ref"))
+                _read_ordinals(low, start, m.end("ords"), found, scopes)
 
     present = frozenset(key for key in _SCOPE_KEYS if key in low)
     for name, keys, pattern in _SCOPES:

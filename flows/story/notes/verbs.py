@@ -3,7 +3,8 @@
 Present forms ('Updates'), past forms ('corrected'), intro words ('Correction: ...') and typos
 of the long forms ('Corrrects'), without letting real words one edit away ('refined') in.
 ``_verb`` looks one word up; where in a note a verb counts is decided by ``grammar._actions``.
-A new verb goes in ``_FORMS``: ``grammar.UNBRACKETED_OPENERS`` follows from it.
+A new verb goes in ``_FORMS`` (or ``_RARE_FORMS``, read only as spelled):
+``grammar.UNBRACKETED_OPENERS`` follows from it.
 """
 
 from __future__ import annotations
@@ -58,11 +59,36 @@ _FORMS: dict[str, tuple[str, str]] = {
     "repeat": ("refile", _INTRO),
     "story": ("", _INTRO),
 }
+# Verbs editors write less often, each read as the nearest action of the contract: moving,
+# replacing, revising or rewording text changes it; expanding adds; amending corrects;
+# restoring or reinstating a dropped passage inserts it; resending or retransmitting refiles;
+# restructuring recasts. Only present forms: their past forms are mostly adjectives ('revised
+# guidance', 'expanded program'), and none is read as a typo, as their neighbours one edit
+# away are ordinary words ('expand', 'removes').
+_RARE_FORMS: dict[str, tuple[str, str]] = {
+    "moves": ("change", _PRES),
+    "replaces": ("change", _PRES),
+    "revises": ("change", _PRES),
+    "rewords": ("change", _PRES),
+    "rephrases": ("change", _PRES),
+    "expands": ("add", _PRES),
+    "amends": ("correct", _PRES),
+    "restores": ("insert", _PRES),
+    "reinstates": ("insert", _PRES),
+    "resends": ("refile", _PRES),
+    "retransmits": ("refile", _PRES),
+    "restructures": ("recast", _PRES),
+}
+_FORMS.update(_RARE_FORMS)
 
 # These double as ordinary words in tables and asides ('(Includes dividends)', '(Changes in
 # percent)'), so a note opening with one needs editorial evidence as well.
 _WEAK_FORMS = frozenset(
-    {"includes", "included", "changes", "changed", "specifies", "specified", "repeated"}
+    {
+        *("includes", "included", "changes", "changed", "specifies", "specified", "repeated"),
+        *("moves", "replaces", "revises", "expands", "amends", "restores", "reinstates"),
+        "restructures",
+    }
 )
 # Past forms that open notes ('Updated with shares.') but not asides; others ('Fixed
 # income', 'Added value') open a note only with editorial evidence.
@@ -76,6 +102,7 @@ _TYPO_TARGETS = tuple(
     if kind != _INTRO
     and len(form) >= 6
     and form not in _WEAK_FORMS
+    and form not in _RARE_FORMS
     and not form.startswith(("repeat", "writethr"))
 )
 _REAL_WORDS = frozenset(
@@ -104,7 +131,7 @@ def _collapse(word: str) -> str:
 
 _COLLAPSED: dict[str, str] = {}
 for _form, (_, _kind) in _FORMS.items():
-    if _kind != _INTRO and _form not in _WEAK_FORMS:
+    if _kind != _INTRO and _form not in _WEAK_FORMS and _form not in _RARE_FORMS:
         _COLLAPSED.setdefault(_collapse(_form), _form)
 
 

@@ -7,11 +7,15 @@ import re
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
-from flows.report import charts, data, formatting, sections, write_report
+from flows import schemas
+from flows.quality.results import DqResult, rejected_note, story_rejections
+from flows.report import charts, data, formatting, quality_rejections, sections, write_report
 from flows.report import page as report
 from flows.settings import SQL_DIR, WarehouseLayout
+from flows.store.warehouse import prepare_next, publish_next, record_run
 
 # The warehouse contract as DDL, so these tests do not depend on the loader being finished.
 DDL = {
@@ -630,3 +634,301 @@ def test_untrusted_text_is_escaped_in_every_section(tmp_path: Path) -> None:
     for chart_id in CHART_IDS:
         if chart_id != "chart-stories-per-day":  # dates only
             assert ESCAPED in svg_of(page, chart_id), chart_id
+
+
+# --------------------------------------------------------------------------------------------
+# 'Rejected by quality checks': the stories row-level expectations took out of a batch.
+# --------------------------------------------------------------------------------------------
+
+T2 = dt.datetime(2024, 5, 3, 8, 0, 0)
+DATE_CHECK = (
+    "expect_column_values_to_be_between(published_date) min_published_date..max_published_date"
+)
+WORDS_CHECK = "expect_column_values_to_be_between(word_count) 1.."
+HOSTILE_FILE = "in/<script>alert(1)</script>.txt"
+HOSTILE_FILE_ESCAPED = "in/&lt;script&gt;alert(1)&lt;/script&gt;.txt"
+
+
+def row_failure(expectation: str, reason: str, articles: int, sample: str) -> DqResult:
+    """A failed error-level row expectation as the run records it (its note says what it
+    rejected), built by the production code that writes the note."""
+    return rejected_note(
+        DqResult(
+            "articles",
+            expectation,
+            False,
+            articles,
+            sample,
+            "error",
+            scope="row",
+            reason=reason,
+            rejected_articles=tuple(f"id-{i}" for i in range(articles)),
+        )
+    )
+
+
+def dq_row(run_id: str, result: DqResult) -> tuple[object, ...]:
+    return (
+        run_id,
+        result.table_name,
+        result.expectation,
+        result.success,
+        result.unexpected_count,
+        result.details,
+        result.severity,
+    )
+
+
+def quality_rejection_rows() -> dict[str, list[tuple[object, ...]]]:
+    """ROWS plus run-3, the newest and last validated run: two row expectations rejected 23
+    stories and 1 (whose file has a hostile name); one file of run-3 is a parser rejection,
+    and run-1 had one quality rejection of its own."""
+    tables = {name: list(rows) for name, rows in ROWS.items()}
+    tables["pipeline_runs"].append(
+        ("run-3", "flow-3", T2, T2 + dt.timedelta(seconds=30), "success", 30, 5, 0, 25, 5)
+    )
+
+    def rejected(path: str, reason: str, detail: str, run_id: str = "run-3") -> tuple[object, ...]:
+        return (path, f"sha-{path}", reason, detail, run_id, T2)
+
+    tables["rejected_files"] += [
+        rejected(f"in/future-{i:02d}.txt", "dq_published_date", f"articles: {DATE_CHECK}")
+        for i in range(23)
+    ]
+    tables["rejected_files"] += [
+        rejected(HOSTILE_FILE, "dq_word_count", f"articles: {WORDS_CHECK}"),
+        rejected("in/blank.txt", "empty", "file is empty or whitespace only"),
+        rejected("in/old-future.txt", "dq_published_date", f"articles: {DATE_CHECK}", "run-1"),
+    ]
+    tables["dq_results"] += [
+        dq_row("run-3", row_failure(DATE_CHECK, "dq_published_date", 23, 'sample: ["2099-01-01"]')),
+        dq_row("run-3", row_failure(WORDS_CHECK, "dq_word_count", 1, "sample: [0]")),
+        (
+            "run-3",
+            "articles",
+            "expect_column_values_to_not_be_null(article_id)",
+            True,
+            0,
+            None,
+            "error",
+        ),
+    ]
+    return tables
+
+
+def panel_of(page: str) -> str:
+    """The markup of the 'Rejected by quality checks' card."""
+    match = re.search(
+        r'<div class="card wide" id="dq-rejections">.*?</div>\n+'
+        r'(?=<div class="grid-1">|<div class="card wide">|</section>)',
+        page,
+        re.S,
+    )
+    assert match, "panel missing"
+    return match.group(0)
+
+
+def panel_rows(panel: str) -> list[str]:
+    table = re.search(r'<table id="dq-rejected">.*?</table>', panel, re.S)
+    assert table, "no table of rejections"
+    return re.findall(r"<tr class=\"fail-error\">.*?</tr>", table.group(0), re.S)
+
+
+@pytest.fixture(scope="module")
+def dq_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The page of a warehouse whose last validated run rejected stories by quality checks."""
+    tmp = tmp_path_factory.mktemp("report-dq-rejections")
+    build_warehouse(tmp / "news.duckdb", quality_rejection_rows())
+    return write_report(WarehouseLayout(tmp)).read_text(encoding="utf-8")
+
+
+def test_quality_rejections_show_each_expectation_with_its_reason_count_and_files(
+    dq_page: str,
+) -> None:
+    assert "report-errors" not in dq_page
+    panel = panel_of(dq_page)
+    assert "Rejected by quality checks" in panel and "run run-3" in panel
+    assert "2 expectations took 24 files out of the batch; the rest of it loaded." in panel
+    dates, words = panel_rows(panel)  # most stories first
+    assert f"<td>{DATE_CHECK}" in dates
+    assert '<span class="badge badge-bad">dq_published_date</span>' in dates
+    assert '<span class="badge badge-bad">error</span>' in dates
+    assert '<td class="num">23</td>' in dates
+    assert "rejected 23 stories (dq_published_date); sample: [&#34;2099-01-01&#34;]" in dates
+    # Many files fold away: the first 20 listed, the rest counted.
+    assert '<details class="files"><summary>23 files</summary>' in dates
+    listed = re.findall(r'<span class="path">([^<]+)</span>', dates)
+    assert listed == [f"in/future-{i:02d}.txt" for i in range(20)]
+    assert "and 3 more" in dates
+    # A few files stay open; a hostile file name is text, not markup.
+    assert f"<td>{WORDS_CHECK}" in words
+    assert '<span class="badge badge-bad">dq_word_count</span>' in words
+    assert '<td class="num">1</td>' in words
+    assert '<details class="files" open><summary>1 file</summary>' in words
+    assert f'<span class="path">{HOSTILE_FILE_ESCAPED}</span>' in words
+
+
+def test_quality_rejections_leave_other_reasons_and_runs_to_rejected_files(dq_page: str) -> None:
+    panel = panel_of(dq_page)
+    # The parser's rejection of the same run, and run-1's quality rejection, are not rows here.
+    assert "blank.txt" not in panel and "old-future.txt" not in panel
+    assert "1 file was rejected by quality checks in 1 other run." in panel
+    assert '<a href="#rejections">Rejected files</a> lists the files of every run' in panel
+    rejections = re.search(r'<section id="rejections">.*?</section>', dq_page, re.S)
+    assert rejections
+    for name in ("in/blank.txt", "in/old-future.txt", HOSTILE_FILE_ESCAPED):
+        assert f'<span class="path">{name}</span>' in rejections.group(0)
+    # There the quality checks' reasons are told apart from the parser's by colour and legend.
+    reasons = svg_of(dq_page, "chart-rejections-by-reason")
+    assert "quality checks (dq_…)" in reasons
+    bars = dict(re.findall(r"<title>([a-z_]+): \d+ files</title>.*?fill=\"(#[0-9a-f]+)\"", reasons))
+    assert bars["dq_published_date"] == charts.AMBER
+    assert bars["dq_word_count"] == charts.AMBER
+    assert bars["empty"] == charts.RED
+
+
+def test_quality_rejections_chart_has_a_bar_per_expectation(dq_page: str) -> None:
+    svg = svg_of(dq_page, "chart-dq-rejections")
+    labels = re.findall(r'class="label"[^>]*>([^<]+)<', svg)
+    assert labels == ["dq_published_date", "dq_word_count"]
+    assert f"articles: {DATE_CHECK} (dq_published_date): 23 stories, 23 files rejected" in svg
+    assert 'role="img"' in svg and "<title>" in svg
+
+
+def test_hostile_file_name_in_quality_rejections_is_escaped(dq_page: str) -> None:
+    assert "<script" not in dq_page.lower()
+    assert HOSTILE_FILE_ESCAPED in panel_of(dq_page)
+    assert "&amp;lt;" not in dq_page  # escaped once, not twice
+
+
+def test_no_quality_rejection_is_said_in_one_line(page: str) -> None:
+    # The tiny warehouse's rejections are the parser's; its last validated run is run-2.
+    panel = panel_of(page)
+    assert '<p class="note">No story was rejected by quality checks in run run-2.</p>' in panel
+    assert "dq-rejected" not in panel and "other run" not in panel
+    assert "chart-dq-rejections" not in page
+
+
+def test_no_validated_run_means_no_quality_rejection(tmp_path: Path) -> None:
+    duckdb.connect(str(tmp_path / "news.duckdb")).close()
+    page = write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8")
+    assert "No story was rejected by quality checks: no run has validated a batch yet." in page
+
+
+def test_quality_rejections_of_a_quarantined_batch_have_no_files(tmp_path: Path) -> None:
+    # A batch-level failure quarantined the batch: the row failure's note is all that is left.
+    tables = {name: list(rows) for name, rows in ROWS.items()}
+    tables["dq_results"].append(
+        dq_row("run-2", row_failure(DATE_CHECK, "dq_published_date", 1, 'sample: ["2099-01-01"]'))
+    )
+    build_warehouse(tmp_path / "news.duckdb", tables)
+    panel = panel_of(write_report(WarehouseLayout(tmp_path)).read_text(encoding="utf-8"))
+    assert "failed validation as well and was quarantined: no file was recorded" in panel
+    (row,) = panel_rows(panel)
+    assert '<span class="badge badge-bad">dq_published_date</span>' in row
+    assert '<td class="num">1</td>' in row
+    assert '<span class="muted">none recorded</span>' in row
+    assert "A story is rejected once" not in panel
+
+
+def test_files_of_an_expectation_are_listed_up_to_a_limit() -> None:
+    few = quality_rejections.files_view(["a.txt", "b.txt"], 2)
+    assert few == {
+        "count": 2,
+        "summary": "2 files",
+        "list": ["a.txt", "b.txt"],
+        "open": True,
+        "more": None,
+    }
+    names = [f"{i}.txt" for i in range(quality_rejections.FILES_SHOWN)]
+    many = quality_rejections.files_view(names, 1234)
+    assert many["list"] == names and not many["open"]
+    assert many["summary"] == "1,234 files" and many["more"] == "and 1,214 more"
+
+
+def record_row_rejection(warehouse: WarehouseLayout, run_id: str, source_file: str) -> None:
+    """A warehouse of the real schema (``sql/ddl``) holding one run whose date check rejected
+    the story of ``source_file``: its result recorded by the run's own statements
+    (``sql/record``), with the note the flow writes, and the file's ``rejected_files`` row as
+    the batch stages it (reason the expectation's, detail '<table>: <expectation>')."""
+    started = dt.datetime(2024, 1, 2, 3, 4, 5)
+    failure = DqResult(
+        "articles",
+        DATE_CHECK,
+        False,
+        1,
+        'sample: ["2099-03-04 00:00:00"]',
+        "error",
+        scope="row",
+        reason="dq_published_date",
+        rejected_articles=("a" * 32,),
+    )
+    (result,) = story_rejections([failure]).values()  # as the flow picks it
+    run = {"run_id": run_id, "started_at": started, "finished_at": started, "status": "success"}
+    run |= {"files_seen": 2, "files_new": 1, "files_skipped": 0, "files_rejected": 1}
+    run |= {"articles_loaded": 1}
+    prepare_next(warehouse)
+    record_run(
+        warehouse,
+        {
+            "pipeline_runs": pa.Table.from_pylist([run], schema=schemas.PIPELINE_RUNS),
+            "dq_results": pa.Table.from_pylist(
+                [{"run_id": run_id, **vars(rejected_note(result))}], schema=schemas.DQ_RESULTS
+            ),
+            "run_stages": schemas.RUN_STAGES.empty_table(),
+        },
+    )
+    rejected = {
+        "source_file": source_file,
+        "content_sha256": "b" * 64,
+        "reason": result.reason,
+        "detail": f"{result.table_name}: {result.expectation}",
+        "run_id": run_id,
+        "rejected_at": started,
+    }
+    with duckdb.connect(str(warehouse.next_database)) as con:
+        con.register("batch_rejected", pa.Table.from_pylist([rejected], schemas.REJECTED_FILES))
+        con.execute("insert into rejected_files by name select * from batch_rejected")
+    publish_next(warehouse)
+
+
+def test_one_story_rejected_by_a_row_check_in_a_warehouse_of_the_real_schema(
+    tmp_path: Path,
+) -> None:
+    warehouse = WarehouseLayout(tmp_path / "warehouse")
+    record_row_rejection(warehouse, "run-future", "feed/zz_<script>alert(1)</script>.txt")
+
+    page = write_report(warehouse).read_text(encoding="utf-8")
+    assert "report-errors" not in page
+    assert "<script" not in page.lower()
+    panel = panel_of(page)
+    assert "1 expectation took 1 file out of the batch; the rest of it loaded." in panel
+    (row,) = panel_rows(panel)
+    assert f"<td>{DATE_CHECK}" in row
+    assert '<span class="badge badge-bad">dq_published_date</span>' in row
+    assert '<span class="badge badge-bad">error</span>' in row
+    assert '<td class="num">1</td>' in row
+    assert "rejected 1 story (dq_published_date); sample:" in row
+    assert "A story is rejected once" not in panel and "other run" not in panel
+    escaped = "feed/zz_&lt;script&gt;alert(1)&lt;/script&gt;.txt"
+    assert re.findall(r'<span class="path">([^<]+)</span>', row) == [escaped]
+
+
+def test_a_rejected_file_without_its_result_is_named_by_its_detail() -> None:
+    row = quality_rejections.panel_row(
+        {
+            "reason": "dq_headline",
+            "detail": "articles: expect_column_value_lengths_to_be_between(headline) 1..",
+            "table_name": None,
+            "expectation": None,
+            "severity": None,
+            "details": None,
+            "stories": None,
+            "file_count": 1,
+            "files": ["in/a.txt"],
+        }
+    )
+    assert row["table"] == "articles"
+    assert row["expectation"] == "expect_column_value_lengths_to_be_between(headline) 1.."
+    assert row["severity"] == {"text": "—", "kind": "muted"}
+    assert row["stories"] == "—" and row["files"]["list"] == ["in/a.txt"]

@@ -28,6 +28,8 @@ QUERY_TABLES: dict[str, tuple[str, ...]] = {
     "last_validated_run": ("pipeline_runs", "dq_results"),
     "dq_history": ("pipeline_runs", "dq_results"),
     "dq_failure_history": ("pipeline_runs", "dq_results"),
+    "dq_rejections": ("rejected_files", "dq_results"),
+    "dq_rejections_other_runs": ("rejected_files",),
     "story_totals": ("articles",),
     "source_file_status": ("source_files",),
     "stories_per_day": ("articles",),

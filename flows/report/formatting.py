@@ -7,6 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
+
+from flows.report.charts import truncate
+
+# Plain data a template draws: text, numbers already formatted, nested views.
+View = dict[str, Any]
+
+# Details longer than this fold away behind a summary of their start.
+LONG_DETAIL = 120
 
 
 def fmt_int(value: object) -> str:
@@ -56,3 +65,11 @@ def duration_seconds(started: object, finished: object) -> float | None:
 def run_label(started: object, fallback: str) -> str:
     """A run as a short column or axis label: its start time, which orders runs visibly."""
     return started.strftime("%m-%d %H:%M") if isinstance(started, dt.datetime) else fallback
+
+
+def detail(text: object) -> View:
+    """Long expectation details fold away behind a summary, so the table stays scannable."""
+    if text is None or text == "":
+        return {"text": None, "summary": None}
+    value = str(text)
+    return {"text": value, "summary": truncate(value, 80) if len(value) > LONG_DETAIL else None}

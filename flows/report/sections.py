@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from flows.report.charts import (
     ACCENT,
@@ -24,11 +23,19 @@ from flows.report.charts import (
     ChartCard,
     chart_card,
     hbar_chart,
-    truncate,
     vbar_chart,
 )
 from flows.report.data import Row, Warehouse
-from flows.report.formatting import duration_seconds, fmt_int, fmt_seconds, fmt_ts, run_label
+from flows.report.formatting import (
+    View,
+    detail,
+    duration_seconds,
+    fmt_int,
+    fmt_seconds,
+    fmt_ts,
+    run_label,
+)
+from flows.report.quality_rejections import is_quality_reason, quality_rejections_view
 
 RECENT_RUNS = 20
 DQ_HISTORY_RUNS = 30
@@ -40,9 +47,7 @@ STORY_DAYS = 90  # up to this span stories are drawn per day, beyond it per mont
 STORY_HISTORY_DAYS = 100 * 366
 REJECTED_ROWS = 100
 LATEST_STORIES = 10
-LONG_DETAIL = 120
 
-View = dict[str, Any]
 
 RUN_COUNTS = (
     ("files_seen", "Files seen"),
@@ -62,14 +67,6 @@ def status_badge(status: object) -> View:
 def kpi(key: str, label: str, value: str, hint: str = "") -> View:
     """One headline number; its element id (``kpi-files-seen``) is what tests and links find."""
     return {"id": f"kpi-{key.replace('_', '-')}", "label": label, "value": value, "hint": hint}
-
-
-def detail(text: object) -> View:
-    """Long expectation details fold away behind a summary, so the table stays scannable."""
-    if text is None or text == "":
-        return {"text": None, "summary": None}
-    value = str(text)
-    return {"text": value, "summary": truncate(value, 80) if len(value) > LONG_DETAIL else None}
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +259,8 @@ def pass_rate_card(history: Sequence[Row]) -> ChartCard:
 
 
 def quality_view(wh: Warehouse, last: Row | None, history: list[Row] | None) -> View:
-    """The last validated run's expectations, its failures, and quality across recent runs."""
+    """The last validated run's expectations, its failures, the stories its row-level
+    expectations rejected, and quality across recent runs."""
     validated_rows = wh.rows("last_validated_run")
     validated = validated_rows[0] if validated_rows else None
     results = wh.rows("dq_last_run", {"run_id": validated["run_id"]}) if validated else None
@@ -288,6 +286,7 @@ def quality_view(wh: Warehouse, last: Row | None, history: list[Row] | None) -> 
             "all": result_rows(results),
             "open": len(results) <= OPEN_RESULTS,
         }
+    view["rejected"] = quality_rejections_view(wh, validated)
     view["pass_rate_chart"] = pass_rate_card(history or [])
     view["failure_history"] = failure_history_view(wh)
     return view
@@ -439,23 +438,29 @@ def content_view(wh: Warehouse) -> View:
 
 
 def rejections_view(wh: Warehouse, total: int | None) -> View:
-    """Why input files were turned away, as a chart by reason and the list of files."""
+    """Why input files were turned away, as a chart by reason and the list of files.
+
+    Discovery and the parser reject files, and so do the row-level quality checks (``dq_``
+    reasons, shown per expectation under 'Data quality'); their bars differ in colour.
+    """
     bars = [
         Bar(
             label=str(r["reason"]),
             value=int(r["files"]),
             tooltip=f"{r['reason']}: {fmt_int(r['files'])} files",
-            colour=RED,
+            colour=AMBER if is_quality_reason(r["reason"]) else RED,
             value_label=fmt_int(r["files"]),
         )
         for r in wh.rows("rejections_by_reason") or []
     ]
+    quality = any(bar.colour == AMBER for bar in bars)
     chart = Chart(
         "chart-rejections-by-reason",
         "Rejections by reason",
         "files",
         "reason",
         "Number of rejected input files per rejection reason, over all runs.",
+        legend=((RED, "discovery and parser"), (AMBER, "quality checks (dq_…)")) if quality else (),
     )
     card = chart_card(
         chart, bars, lambda: hbar_chart(chart, bars, width=1100), "No files rejected so far."
@@ -463,6 +468,7 @@ def rejections_view(wh: Warehouse, total: int | None) -> View:
     files = wh.rows("rejected_files", {"limit": REJECTED_ROWS}) or []
     return {
         "chart": card,
+        "quality": quality,
         "shown": f"latest {len(files)} of {fmt_int(total)}" if total and total > len(files) else "",
         "files": [
             {

@@ -1,1 +1,0 @@
-select * from ner_spans;

@@ -11,7 +11,11 @@ One benchmark run, always in this order, so figures are measured the same way ev
 4. the floors, on the same files in this process: reading every file's bytes, DuckDB's
    ``read_text`` over them, the parser alone on one core, the entity extractor alone over the
    same story texts, and plain spaCy ``nlp.pipe`` (NER only) over the same texts;
-5. a rerun with no new files, then a rerun after adding 1% new files.
+5. a rerun with no new files, then a rerun after adding 1% new files;
+6. with ``--full-refresh-check``: ``newswire run --full-refresh`` of the loaded warehouse, its
+   entities stage timed beside the full load's (the model's spans come from the warehouse's
+   span cache, ``ner_spans``, so only resolution runs again), and every data table's checksum
+   compared before and after (they must be equal).
 
 ``--entities sample`` extracts entities of one story in ``--sample-every`` (by content id,
 the same stories in the flow and in the floors) and scales the entity times up: the only way
@@ -49,6 +53,9 @@ DEFAULT_SAMPLE_EVERY = 20
 DEFAULT_REPEAT = 3
 INCREMENT_SHARE = 0.01
 RESULT_PREFIX = "BENCH-RESULT "
+FULL_REFRESH = "full-refresh"
+# Checked by the full-refresh check beside bench.table_checksums' data tables.
+MORE_CHECKED_TABLES = ("entity_aliases", "ner_spans")
 STAGES = ("discover", "read_hash", "parse", "entities", "parquet", "validate", "load", "report")
 STAGE_LABELS = {
     "discover": "discover (+ warehouse copy)",
@@ -68,7 +75,13 @@ MB = 1024 * 1024
 # ---------------------------------------------------------------------------------------------
 
 
-def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectations: str) -> int:
+def _child_run(
+    input_dir: str,
+    warehouse_dir: str,
+    sample_every: int,
+    expectations: str,
+    full_refresh: bool = False,
+) -> int:
     """What ``newswire run`` does, plus a machine-readable summary line for the parent.
 
     The flow is the production run (``run_locked``) with the entities of a sample of stories
@@ -85,7 +98,9 @@ def _child_run(input_dir: str, warehouse_dir: str, sample_every: int, expectatio
 
     @flow(name="newswire-bench-run", log_prints=False, validate_parameters=False)
     def bench_run() -> RunSummary:
-        settings = Settings(input_dir=Path(input_dir), warehouse_dir=Path(warehouse_dir))
+        settings = Settings(
+            input_dir=Path(input_dir), warehouse_dir=Path(warehouse_dir), full_refresh=full_refresh
+        )
         if expectations:
             settings = replace(settings, expectations_dir=Path(expectations))
         entities = SampledEntities(settings.entity_processes, every=sample_every)
@@ -346,6 +361,7 @@ def run_flow(
     sample_every: int,
     log_path: Path,
     expectations: Path | None = None,
+    full_refresh: bool = False,
 ) -> ProcessRun:
     """One real flow run as its own command; fails loudly if the run did not succeed."""
     run = run_child(
@@ -355,6 +371,7 @@ def run_flow(
             str(warehouse),
             str(sample_every),
             str(expectations or ""),
+            *([FULL_REFRESH] if full_refresh else []),
         ],
         log_path=log_path,
     )
@@ -578,6 +595,11 @@ class BenchmarkResult:
     # Every attempt's wall time; ``prefect_noop`` and ``rerun`` are the median attempts.
     prefect_noop_walls: list[float] = field(default_factory=list)
     rerun_walls: list[float] = field(default_factory=list)
+    # --full-refresh-check: the refresh, and every data table's (rows, checksum) before and
+    # after it.
+    refresh: ProcessRun | None = None
+    checksums_before: dict[str, tuple[int, str]] = field(default_factory=dict)
+    checksums_after: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def median_run(runs: Sequence[ProcessRun]) -> ProcessRun:
@@ -603,6 +625,27 @@ def _folder_bytes(folder: Path) -> int:
                 seen.add(stat.st_ino)
                 total += stat.st_size
     return total
+
+
+def warehouse_checksums(database: Path) -> dict[str, tuple[int, str]]:
+    """Rows and a checksum of every data table: ``bench.table_checksums``' tables, and the
+    entity aliases and span cache the same way (every column, rows in canonical order)."""
+    import hashlib
+
+    import duckdb
+
+    from bench.table_checksums import table_checksums
+
+    out = table_checksums(database)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for table in MORE_CHECKED_TABLES:
+            # Table names come from the constant above, never from input.
+            rows = connection.execute(f"select * from {table}").fetchall()
+            digest = hashlib.sha256(table.encode())
+            for line in sorted(repr(row) for row in rows):
+                digest.update(line.encode("utf-8") + b"\n")
+            out[table] = (len(rows), digest.hexdigest()[:16])
+    return out
 
 
 def run_benchmark(arguments: argparse.Namespace) -> BenchmarkResult:
@@ -651,6 +694,14 @@ def run_benchmark(arguments: argparse.Namespace) -> BenchmarkResult:
     step(f"rerun with {count:,} new files of one week")
     daily_written = add_daily_files(input_dir, count, arguments.seed)
     daily = run_flow(input_dir, warehouse, sample_every, logs / "daily.log", suites)
+    refresh, before, after = None, {}, {}
+    if arguments.full_refresh_check:
+        step("full refresh of the loaded warehouse (the span cache spares the model)")
+        before = warehouse_checksums(database)
+        refresh = run_flow(
+            input_dir, warehouse, sample_every, logs / "refresh.log", suites, full_refresh=True
+        )
+        after = warehouse_checksums(database)
     result = BenchmarkResult(
         corpus=corpus,
         entities_mode=arguments.entities,
@@ -670,6 +721,9 @@ def run_benchmark(arguments: argparse.Namespace) -> BenchmarkResult:
         daily=daily,
         database_bytes=database_bytes,
         parquet_bytes=parquet_bytes,
+        refresh=refresh,
+        checksums_before=before,
+        checksums_after=after,
     )
     (out / "results.json").write_text(json.dumps(asdict(result), indent=2), encoding="utf-8")
     return result
@@ -819,6 +873,7 @@ def render(result: BenchmarkResult) -> str:
             result.daily,
             noop,
         ),
+        *_refresh_lines(result, measured_entities, scale, scaled),
         "",
         "memory (peak RSS)",
         _line(
@@ -841,6 +896,56 @@ def render(result: BenchmarkResult) -> str:
         _line("warehouse: Parquet snapshot", f"{result.parquet_bytes / MB:,.1f} MB"),
     ]
     return "\n".join(lines)
+
+
+def _refresh_lines(
+    result: BenchmarkResult, first_entities: float, scale: float, scaled: str
+) -> list[str]:
+    """The --full-refresh-check figures: entities stage of the full load and of the refresh,
+    their ratio, and whether every data table came out the same."""
+    if result.refresh is None:
+        return []
+    refresh = result.refresh.result
+    stages: dict[str, float] = refresh["stage_seconds"]
+    entities = stages.get("entities", 0.0)
+    first_articles = int(result.full.result["articles_loaded"])
+    refresh_articles = int(refresh["articles_loaded"])
+    changed = sorted(
+        table
+        for table in {*result.checksums_before, *result.checksums_after}
+        if result.checksums_before.get(table) != result.checksums_after.get(table)
+    )
+    same = "identical" if not changed else "DIFFERENT: " + ", ".join(changed)
+    return [
+        "",
+        "full refresh of the loaded warehouse (newswire run --full-refresh; spans from ner_spans)",
+        _line(
+            "entities stage, full load" + scaled,
+            f"{first_entities * scale:.2f} s",
+            f"{first_articles:,} articles; the model reads every text",
+        ),
+        _line(
+            "entities stage, full refresh" + scaled,
+            f"{entities * scale:.2f} s",
+            f"{refresh_articles:,} articles; resolution only",
+        ),
+        _line(
+            "full load / full refresh (entities)",
+            f"{first_entities / entities:.1f}x" if entities > 0 else "-",
+            "target >= 10x",
+        ),
+        _line(
+            "full refresh, command wall",
+            f"{result.refresh.wall_seconds:.2f} s",
+            f"flow body {sum(stages.values()):.2f} s; peak RSS "
+            f"{result.refresh.peak_tree_rss / MB:,.0f} MB (process tree)",
+        ),
+        _line(
+            "data tables before / after the refresh",
+            f"{len(result.checksums_after)} tables",
+            same + " (rows and checksums; run ids and times left out)",
+        ),
+    ]
 
 
 def _spread(walls: Sequence[float]) -> str:
@@ -920,6 +1025,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"medians are reported (default {DEFAULT_REPEAT})",
     )
     parser.add_argument(
+        "--full-refresh-check",
+        action="store_true",
+        help="at the end, run 'newswire run --full-refresh' on the loaded warehouse: print its "
+        "entities stage beside the full load's (the span cache spares the model) and check that "
+        "every data table is unchanged",
+    )
+    parser.add_argument(
         "--sample-every",
         type=int,
         default=DEFAULT_SAMPLE_EVERY,
@@ -937,6 +1049,9 @@ def command_bench(arguments: argparse.Namespace) -> int:
         return 1
     result = run_benchmark(arguments)
     print(render(result))
+    if result.checksums_before != result.checksums_after:
+        print("bench: the full refresh changed the data tables", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -944,7 +1059,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m bench.benchmark``: the benchmark, or one of its child commands."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["flow-run"]:
-        return _child_run(argv[1], argv[2], int(argv[3]), argv[4])
+        return _child_run(argv[1], argv[2], int(argv[3]), argv[4], argv[5:6] == [FULL_REFRESH])
     if argv[:1] == ["noop"]:
         return _child_noop()
     parser = argparse.ArgumentParser(

@@ -35,7 +35,7 @@ from flows.batch.staging import BatchCollector, StagedBatch, unchanged_tables
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.orchestration import progress
 from flows.orchestration.retry import describe_failure
-from flows.orchestration.runners import ChunkRunner, EntityStage
+from flows.orchestration.runners import ChunkRunner, EntityStage, FoundEntities
 from flows.orchestration.stages import (
     DATA_DOCS,
     DISCOVER,
@@ -160,6 +160,8 @@ def start(settings: Settings, chunks: ChunkRunner | None, entities: EntityStage)
     chunks = chunks or ChunkRunner()
     if chunks.distributed:  # each Dask worker is one process already
         entities = replace(entities, processes=1)
+    # The span cache is read from the run's copy of the warehouse (made by discover).
+    entities = replace(entities, span_cache=settings.warehouse.next_database)
     return PipelineRun(
         settings,
         run_id,
@@ -205,10 +207,13 @@ def stage_files(run: PipelineRun, files: pa.Table) -> None:
         done.detail = f"{counts.files_new:,} new articles, {counts.files_rejected:,} rejected"
     del read, parsed
     with run.stages.run(ENTITIES, len(stories)) as done:
-        mentions = run.chunks.map("entities", entities_task, stories, entities=run.entities)
+        found = FoundEntities.combine(
+            run.chunks.map_parts("entities", entities_task, stories, entities=run.entities)
+        )
         done.rows = len(stories)
+        done.detail = found.detail()
     with run.stages.run(PARQUET, report=False) as done:
-        tables = collector.chunk_tables(outcomes, mentions)
+        tables = collector.chunk_tables(outcomes, found.items, found.new_spans)
         done.rows = stage_chunk_task(run.batch, run.batch.chunk_count(), tables)
 
 

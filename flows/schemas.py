@@ -167,6 +167,28 @@ DQ_RESULTS = pa.schema(
     ]
 )
 
+# One span the NER model found in a text: its characters [start_char, end_char) and spaCy's label.
+NER_SPAN = pa.struct(
+    [
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("label", STRING, nullable=False),
+    ]
+)
+
+# The span cache: the model's raw spans (every label, in the model's order) of each distinct text
+# it read, keyed by the text's hash and the model's package name and version. Entity resolution
+# is a pass over these spans, so re-resolving the archive runs the model only on texts it has
+# not seen. An empty list is a text with no entity (cached too).
+NER_SPANS = pa.schema(
+    [
+        pa.field("text_hash", STRING, nullable=False),
+        pa.field("model", STRING, nullable=False),
+        pa.field("model_version", STRING, nullable=False),
+        pa.field("spans", pa.list_(NER_SPAN), nullable=False),
+    ]
+)
+
 RUN_STAGES = pa.schema(
     [
         pa.field("run_id", STRING, nullable=False),
@@ -253,6 +275,9 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "related_links": RELATED_LINKS,
     "source_files": SOURCE_FILES,
     "rejected_files": REJECTED_FILES,
+    # The span cache: a run adds the spans of texts the model read for the first time; a full
+    # refresh keeps it (sql/queries/truncate_batch_tables.sql leaves it out).
+    "ner_spans": NER_SPANS,
 }
 
 # Every table of the warehouse.
@@ -298,6 +323,9 @@ def duckdb_type(data_type: pa.DataType) -> str:
     """Name the DuckDB type that an Arrow type loads as, for the DDL consistency check."""
     if pa.types.is_list(data_type):
         return f"{duckdb_type(data_type.value_type)}[]"
+    if pa.types.is_struct(data_type):
+        fields = ", ".join(f"{field.name} {duckdb_type(field.type)}" for field in data_type)
+        return f"STRUCT({fields})"
     names = {
         pa.string(): "VARCHAR",
         pa.int32(): "INTEGER",

@@ -79,9 +79,9 @@ def build(
     collector = BatchCollector(manifest, BatchContext(run_id, datetime(2024, 1, 2, 3, 4, 5)))
     outcomes = collector.settle(read, parsed)
     stories = [o.story for o in loaded_stories(outcomes) if o.story is not None]
-    mentions = EntityStage(processes=1).extract(stories)
+    found = EntityStage(processes=1).run(stories)
     batch = StagedBatch(staging)
-    stage_chunk(batch, 0, collector.chunk_tables(outcomes, mentions))
+    stage_chunk(batch, 0, collector.chunk_tables(outcomes, found.items, found.new_spans))
     finish_batch(batch, collector, collector.version_keys(), loaded, UNCHANGED_FILES.empty_table())
     return Batch(staged_tables(batch), collector.accounting.as_dict(), tuple(stories))
 

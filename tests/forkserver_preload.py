@@ -12,4 +12,4 @@ import flows.commands.cli
 import flows.pipeline  # noqa: F401
 from flows.orchestration import runners
 
-runners.extract_entities([], 1)  # loads the spaCy model into the process-wide cache
+runners.entity_extractor(1)  # loads the spaCy model into the process-wide cache

@@ -40,6 +40,9 @@ FIGURES = (
     "peak RSS by stage",
     "news.duckdb",
     "Parquet snapshot",
+    "entities stage, full load",
+    "entities stage, full refresh",
+    "full load / full refresh (entities)",
 )
 
 
@@ -49,6 +52,7 @@ def test_small_benchmark_prints_every_figure(
     out = tmp_path / "bench"
     # Entities of one story in ten (scaled up in the figures): spaCy would take minutes here.
     arguments = ["--count", "200", "--seed", "3", "--out", str(out), "--repeat", "2"]
+    arguments.append("--full-refresh-check")
     assert main([*arguments, "--entities", "sample", "--sample-every", "10"]) == 0
     printed = capsys.readouterr().out
     for figure in FIGURES:
@@ -58,6 +62,11 @@ def test_small_benchmark_prints_every_figure(
     assert results["full"]["result"]["accounting"]["files_rejected"] == 2
     assert results["rerun"]["result"]["accounting"]["files_new"] == 0
     assert results["increment"]["result"]["accounting"]["files_new"] == 2
+    # The refresh rebuilt every data table as it was, from the span cache.
+    assert results["refresh"]["result"]["status"] == "success"
+    assert results["checksums_after"] == results["checksums_before"]
+    assert set(results["checksums_after"]) >= {"entity_mentions", "entity_aliases", "ner_spans"}
+    assert "data tables before / after the refresh" in printed and "identical" in printed
     assert results["daily"]["result"]["accounting"]["files_seen"] == 204
     assert results["full"]["peak_tree_rss"] > 0
     assert results["full"]["result"]["background_seconds"]["load"] > 0

@@ -543,6 +543,15 @@ CASES: list[Case] = [
          lambda b: drop_rows("articles", where(article_id=first_article(b)))(b)),
     Case("run_accounting", "expect_column_values_to_be_in_set(status)", lambda b: b,
          frame_edit=lambda frame: frame.__setitem__("status", "done")),
+    # ner_spans: the span cache rows of the texts the model read
+    Case("ner_spans", "expect_column_values_to_not_be_null(text_hash)",
+         set_cell("ner_spans", "text_hash", None)),
+    Case("ner_spans", "expect_column_values_to_match_regex(text_hash)",
+         set_cell("ner_spans", "text_hash", "Harbour Board Approves Tide Gauge")),
+    Case("ner_spans", "expect_column_values_to_not_be_null(model)",
+         set_cell("ner_spans", "model", None)),
+    Case("ner_spans", "expect_column_values_to_not_be_null(model_version)",
+         set_cell("ner_spans", "model_version", None)),
 ]  # fmt: skip
 
 

@@ -21,8 +21,10 @@ from flows.story.entities import (
     entity_id_for,
     entity_id_for_key,
     entity_key,
+    gazetteer,
     is_headline_like,
     model,
+    records,
     resolve_story,
 )
 
@@ -708,3 +710,58 @@ def test_an_entity_takes_the_type_most_of_its_articles_give_it() -> None:
         connection.register("batch_entities", pa.table({"entity_id": ["e1"]}))
         connection.execute(sql_text("load/05_entity_types.sql"))
         assert connection.execute("select entity_type from entities").fetchall() == [("PERSON",)]
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution apart from the model (the span cache's pass over spans)
+# --------------------------------------------------------------------------------------------
+
+
+def test_forked_resolution_gives_the_same_result(
+    extractor: EntityExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = [
+        StoryText(f"{story.key}-{copy}", story.headline, story.paragraphs)
+        for copy in range(3)
+        for story in (STORY_A, STORY_B)
+    ]
+    prepared, texts = model.prepare_stories(stories)
+    spans = extractor.ner_spans(texts)
+    single = model.resolve_stories(prepared, spans, 1)
+    monkeypatch.setattr(model, "MULTIPROCESS_MIN_STORIES", 0)
+    monkeypatch.setattr(model, "_usable_cores", lambda: 2)
+    assert model.resolve_stories(prepared, spans, 2) == single
+    assert single == extractor.extract(stories)
+
+
+def test_resolution_reads_only_the_labels_it_knows(extractor: EntityExtractor) -> None:
+    """The model's raw spans (kept whole in the span cache) hold dates and numbers too;
+    resolution ignores them, as if the model had never returned them."""
+    prepared, texts = model.prepare_stories([STORY_A, STORY_B])
+    raw = extractor.ner_spans(texts)
+    assert any(label == "DATE" for found in raw.values() for _, _, label in found)
+    known = {
+        text: tuple(span for span in found if span[2] in records._LABEL_MAP)
+        for text, found in raw.items()
+    }
+    assert model.resolve_stories(prepared, raw) == model.resolve_stories(prepared, known)
+
+
+def test_the_grouped_name_scan_finds_what_one_flat_alternation_finds() -> None:
+    names = gazetteer._scan_name_list()
+    flat = re.compile(r"(?<![\w&])(?:" + "|".join(map(re.escape, names)) + r")(?![\w&])")
+    texts = [
+        SEED,
+        STORY_A.headline,
+        *STORY_A.paragraphs,
+        *STORY_B.paragraphs,
+        ", ".join(names),
+        " ".join(names),
+        "-".join(names[::7]),
+        "".join(names[::11]),
+        "U.S.-China talks in New York City and Hong Kong, with the S&P 500 and Japan’s Topix.",
+    ]
+    for text in texts:
+        expected = [(m.start(), m.end()) for m in flat.finditer(text)]
+        assert [(m.start(), m.end()) for m in gazetteer._SCAN.finditer(text)] == expected
+    assert all(bool(gazetteer._SCAN.fullmatch(name)) for name in names)

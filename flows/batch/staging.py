@@ -70,6 +70,9 @@ CHUNK_TABLES: dict[str, pa.Schema] = {
     "related_links": schemas.RELATED_LINKS,
     "source_files": schemas.SOURCE_FILES,
     "rejected_files": schemas.REJECTED_FILES,
+    # The span cache rows of the texts the chunk's entity stage ran the model on; keyed by
+    # text, not by file, so a story rejected later leaves its rows (true spans of its texts).
+    "ner_spans": schemas.NER_SPANS,
 }
 # Tables written once per run, after the last chunk.
 RUN_TABLES: dict[str, pa.Schema] = {
@@ -162,7 +165,8 @@ def file_tables(
     versions: Mapping[str, Version],
     context: BatchContext,
 ) -> tuple[pa.Table, dict[str, pa.Table]]:
-    """The entities of some files' stories, and their ``CHUNK_TABLES``."""
+    """The entities of some files' stories, and their ``CHUNK_TABLES`` but ``ner_spans`` (the
+    entity stage's, not the files')."""
     loaded = loaded_stories(outcomes)
     entities, entity_mentions = build_entity_tables(loaded, mentions)
     return entities, {
@@ -207,9 +211,15 @@ class BatchCollector:
         return settle(read, parsed, self.manifest, self.memory)
 
     def chunk_tables(
-        self, outcomes: Sequence[FileOutcome], mentions: Sequence[Sequence[EntityMention]]
+        self,
+        outcomes: Sequence[FileOutcome],
+        mentions: Sequence[Sequence[EntityMention]],
+        ner_spans: pa.Table | None = None,
     ) -> dict[str, pa.Table]:
-        """One chunk's tables (articles not yet versioned); remembers what later steps need."""
+        """One chunk's tables (articles not yet versioned); remembers what later steps need.
+
+        ``ner_spans``: the span cache rows the chunk's entity stage made (none when omitted).
+        """
         loaded = loaded_stories(outcomes)
         self.accounting = self.accounting + account(outcomes)
         self.articles += len(loaded)
@@ -231,6 +241,7 @@ class BatchCollector:
         ):
             known = self.entities.setdefault(entity_id, (name, entity_type, set()))
             known[2].update(aliases)
+        tables["ner_spans"] = schemas.NER_SPANS.empty_table() if ner_spans is None else ner_spans
         for name, table in tables.items():
             self.rows[name] += table.num_rows
         return tables
@@ -314,8 +325,8 @@ def unchanged_tables(
     collector: BatchCollector, run_rows: Mapping[str, int], full_refresh: bool
 ) -> frozenset[str]:
     """The warehouse tables a successful load of this batch leaves as they were."""
-    if full_refresh:
-        return frozenset()
+    if full_refresh:  # every data table is rebuilt, but the span cache is only added to
+        return frozenset({"ner_spans"}) if collector.rows["ner_spans"] == 0 else frozenset()
     loaded = {name: rows for name, rows in collector.rows.items() if name in schemas.BATCH_TABLES}
     loaded["articles"] += run_rows["version_changes"]
     loaded["source_files"] += run_rows["unchanged_files"]

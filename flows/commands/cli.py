@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild every data table from the input instead of loading only new files",
+        help=(
+            "rebuild every data table from the input instead of loading only new files "
+            "(the model reads only text it has not read before)"
+        ),
     )
     run.add_argument(
         "--wait",

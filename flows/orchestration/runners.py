@@ -15,17 +15,20 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
+import pyarrow as pa
 from prefect.utilities.annotations import quote
 
 from flows.orchestration import progress
+from flows.schemas import NER_SPANS
 from flows.settings import DEFAULT_DASK_WORKERS, RUNNERS
 
 if TYPE_CHECKING:
-    from flows.story.entities import EntityExtractor, EntityMention, StoryText
+    from flows.story.entities import EntityExtractor, EntityMention, ModelIdentity, StoryText
     from flows.story.parse import ParsedStory
 
 # The default runner splits only big inputs: each chunk of entities restarts spaCy's helper
@@ -38,6 +41,7 @@ DASK_MAX_CHUNK_ITEMS = 2_000
 T = TypeVar("T")
 R = TypeVar("R")
 TaskT = TypeVar("TaskT")
+PartT = TypeVar("PartT")
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,48 @@ PARALLEL_ENTITY_THRESHOLD = 300
 
 
 @dataclass(frozen=True)
+class FoundEntities:
+    """What the entity stage found in some stories: their mentions, and the span cache rows of
+    the texts the model read (those the cache did not hold), to be staged and loaded."""
+
+    items: list[list[EntityMention]]  # one list per story, in order
+    new_spans: pa.Table = field(default_factory=NER_SPANS.empty_table)  # schemas.NER_SPANS
+    texts: int = 0  # distinct texts the model would read
+    cached: int = 0  # of which the span cache held the spans
+
+    @classmethod
+    def combine(cls, parts: Sequence[FoundEntities]) -> FoundEntities:
+        """The parts of one list of stories (chunks, in order) as one."""
+        tables = [part.new_spans for part in parts]
+        return cls(
+            [mentions for part in parts for mentions in part.items],
+            pa.concat_tables(tables) if tables else NER_SPANS.empty_table(),
+            sum(part.texts for part in parts),
+            sum(part.cached for part in parts),
+        )
+
+    def detail(self) -> str:
+        """The stage's line: how many texts the span cache spared the model."""
+        return f"{self.texts:,} texts, {self.cached:,} from the span cache"
+
+
+@dataclass(frozen=True)
 class EntityStage:
-    """How a run extracts the entities of its new stories: which texts, how many processes.
+    """How a run extracts the entities of its new stories: which texts, how many processes,
+    and the span cache the model's spans are looked up in.
 
     Sent along with each chunk of stories (to a Dask worker too), so it stays small and
-    picklable; the spaCy model is loaded once per process by ``extract_entities``.
+    picklable; the spaCy model is loaded once per process, and only when a chunk has a text
+    the span cache does not hold (``extract_entities``).
     """
 
     processes: int = 2
+    # The warehouse file whose span cache (ner_spans) is read: the run's copy of the
+    # warehouse, which a full refresh empties only when it loads. None: no cache.
+    span_cache: Path | None = None
+    # The model the spans are looked up and cached under; None: the installed one. (Another
+    # version, given here, finds none of the installed one's spans.)
+    model: ModelIdentity | None = None
 
     def texts(self, stories: Sequence[ParsedStory]) -> list[StoryText]:
         """The text of each story the model reads: headline and numbered paragraphs only, so
@@ -78,34 +116,67 @@ class EntityStage:
 
     def extract(self, stories: Sequence[ParsedStory]) -> list[list[EntityMention]]:
         """One list of entity mentions per story, in order (empty for a story not read)."""
+        return self.run(stories).items
+
+    def run(self, stories: Sequence[ParsedStory]) -> FoundEntities:
+        """The entity mentions of each story, in order, and the span cache rows the model's
+        new spans make."""
         texts = self.texts(stories)
         if not texts:
-            return [[] for _ in stories]
+            return FoundEntities([[] for _ in stories])
         workers = self.processes if len(texts) >= PARALLEL_ENTITY_THRESHOLD else 1
-        found = dict(
-            zip((text.key for text in texts), extract_entities(texts, workers), strict=True)
-        )
-        return [found.get(s.article_id, []) for s in stories]
+        found = extract_entities(texts, workers, self.span_cache, self.model)
+        by_story = dict(zip((text.key for text in texts), found.items, strict=True))
+        return replace(found, items=[by_story.get(s.article_id, []) for s in stories])
 
 
 _extractor: EntityExtractor | None = None
 _extractor_lock = threading.Lock()
 
 
-def extract_entities(texts: Sequence[StoryText], processes: int) -> list[list[EntityMention]]:
-    """Run the process's one spaCy model over ``texts``; loading it once saves ~1 s a chunk.
+def entity_extractor(processes: int) -> EntityExtractor:
+    """The process's one spaCy model, loaded on first use; loading it once saves ~1 s a chunk.
+    Callers hold ``_extractor_lock``, except a process preloading it before any work."""
+    global _extractor
+    from flows.story.entities import EntityExtractor
+
+    if _extractor is None:
+        _extractor = EntityExtractor(n_process=processes)
+    _extractor.n_process = max(1, processes)
+    return _extractor
+
+
+def extract_entities(
+    texts: Sequence[StoryText],
+    processes: int,
+    span_cache: Path | None = None,
+    model: ModelIdentity | None = None,
+) -> FoundEntities:
+    """Entities of ``texts``: the model's spans from the span cache where it holds them, from
+    the model (loaded only then) for the other texts; then resolution, a pass over the spans.
 
     The lock serialises chunks that share a process (a Dask worker with several threads):
     spaCy's memory zones are not safe to enter from two threads at once.
     """
-    global _extractor
-    from flows.story.entities import EntityExtractor
+    from flows.store import span_cache as cache
+    from flows.story.entities import installed_model, prepare_stories, resolve_stories
 
+    prepared, model_texts = prepare_stories(texts)
+    identity = model or installed_model()
+    hashes = {text: cache.text_hash(text) for text in model_texts}
+    known = {}
+    if span_cache is not None:
+        known = cache.lookup(span_cache, identity.name, identity.version, list(hashes.values()))
+    spans = {text: known[key] for text, key in hashes.items() if key in known}
+    missing = [text for text in model_texts if text not in spans]
     with _extractor_lock:
-        if _extractor is None:
-            _extractor = EntityExtractor(n_process=processes)
-        _extractor.n_process = max(1, processes)
-        return _extractor.extract(texts)
+        new = entity_extractor(processes).ner_spans(missing) if missing else {}
+        spans.update(new)
+        mentions = resolve_stories(prepared, spans, processes)
+    rows = cache.spans_table(
+        identity.name, identity.version, {hashes[text]: found for text, found in new.items()}
+    )
+    return FoundEntities(mentions, rows, len(model_texts), len(model_texts) - len(missing))
 
 
 def split_evenly(items: Sequence[T], chunks: int) -> list[Sequence[T]]:
@@ -218,8 +289,24 @@ class ChunkRunner:
 
         Each chunk done advances the current stage's progress.
         """
+        return [
+            item for part in self.map_parts(stage, task, items, **parameters) for item in part.items
+        ]
+
+    def map_parts(
+        self,
+        stage: str,
+        task: Callable[..., PartT],
+        items: Sequence[T],
+        **parameters: Any,
+    ) -> list[PartT]:
+        """``task(chunk, **parameters)`` over chunks of ``items``: what each chunk returned, in
+        order (for a task that returns more than a list, e.g. ``FoundEntities``).
+
+        Each chunk done advances the current stage's progress.
+        """
         reporter = progress.current()
-        results: list[R] = []
+        results: list[PartT] = []
         if not items:
             return results
         pieces = split_evenly(items, self._chunk_count(stage, len(items)))
@@ -231,12 +318,12 @@ class ChunkRunner:
                 for piece in pieces
             ]
             for piece, future in zip(pieces, futures, strict=True):
-                results.extend(future.result().items)
+                results.append(future.result())
                 reporter.advance(len(piece))
         else:
             for piece in pieces:
                 # quote: Prefect would walk every story of the piece looking for futures.
-                results.extend(task(quote(piece), **parameters).items)
+                results.append(task(quote(piece), **parameters))
                 reporter.advance(len(piece))
         return results
 

@@ -32,7 +32,7 @@ from flows.batch.staging import (
 )
 from flows.batch.versions import LoadedVersions, related_versions
 from flows.orchestration.retry import RETRY_DELAYS, retry_transient
-from flows.orchestration.runners import EntityStage, Results, without_timeout
+from flows.orchestration.runners import EntityStage, FoundEntities, Results, without_timeout
 from flows.orchestration.stages import (
     DATA_DOCS,
     DISCOVER,
@@ -48,7 +48,6 @@ from flows.orchestration.stages import (
 from flows.settings import Settings
 from flows.store import publish, warehouse
 from flows.store.parquet import ChangedMonths
-from flows.story.entities import EntityMention
 from flows.story.parse import ParsedStory, Rejection, parse_story
 
 log = logging.getLogger("newswire")
@@ -107,11 +106,10 @@ def parse_task(read: Sequence[ReadFile]) -> Results[ParsedStory | Rejection | No
 
 
 @stage_task(ENTITIES)
-def entities_task(
-    stories: Sequence[ParsedStory], entities: EntityStage
-) -> Results[list[EntityMention]]:
-    """Find the entities of the new stories' story paragraphs."""
-    return Results(entities.extract(stories))
+def entities_task(stories: Sequence[ParsedStory], entities: EntityStage) -> FoundEntities:
+    """Find the entities of the new stories' story paragraphs, with the span cache rows of
+    the texts the model read for the first time."""
+    return entities.run(stories)
 
 
 @stage_task(PARQUET, name="stage-parquet")

@@ -1,4 +1,5 @@
--- A full refresh rebuilds every data table from the input; run history stays.
+-- A full refresh rebuilds every data table from the input; run history stays, and so does the
+-- span cache (ner_spans): re-resolving the archive must not run the model again.
 delete from articles;
 delete from paragraphs;
 delete from entities;

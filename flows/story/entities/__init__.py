@@ -55,8 +55,10 @@ Modules, each importing only those listed above it (`records` and `paragraphs` i
 - `gazetteer`: step 4, listed names the model missed.
 - `counting`: step 5.
 - `resolution`: `resolve_story`, steps 1 to 5 for one story, and step 3 itself.
-- `model`: `EntityExtractor`, spaCy NER per distinct text (`ner_spans`) handed to
-  `resolve_story`.
+- `model`: `EntityExtractor`, spaCy NER per distinct text (`ner_spans`: the model's raw spans,
+  every label); `prepare_stories` (the texts the model reads) and `resolve_stories` (the pass
+  over spans, no model) around it; `ModelIdentity` names the model that found some spans, so
+  a caller can keep them (the warehouse's span cache) and run the model on new texts only.
 """
 
 from flows.story.entities.identity import (
@@ -66,7 +68,14 @@ from flows.story.entities.identity import (
     entity_key,
 )
 from flows.story.entities.model import _UNUSED_COMPONENTS as _UNUSED_COMPONENTS  # for bench/
-from flows.story.entities.model import MODEL_NAME, EntityExtractor
+from flows.story.entities.model import (
+    MODEL_NAME,
+    EntityExtractor,
+    ModelIdentity,
+    installed_model,
+    prepare_stories,
+    resolve_stories,
+)
 from flows.story.entities.paragraphs import is_headline_like
 from flows.story.entities.records import (
     ENTITY_TYPES,
@@ -81,12 +90,16 @@ __all__ = [
     "MODEL_NAME",
     "EntityExtractor",
     "EntityMention",
+    "ModelIdentity",
     "RawSpan",
     "StoryText",
     "alias_resolution",
     "entity_id_for",
     "entity_id_for_key",
     "entity_key",
+    "installed_model",
     "is_headline_like",
+    "prepare_stories",
+    "resolve_stories",
     "resolve_story",
 ]

@@ -19,6 +19,7 @@ Ltd.') are resolved inside a story, not here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -87,6 +88,9 @@ _ALIAS_KEYS = _alias_keys()
 _DISTINCT = frozenset("".join(_words(name)) for name in DISTINCT_LEGAL_FORMS)
 
 
+# Resolution asks for the key of the same names over and over (every mention of a name, story
+# after story): a pure function of the name, so remembered.
+@functools.lru_cache(maxsize=1 << 16)
 def entity_key(name: str) -> str:
     """The canonical key of a name: what stays when spelling, case and legal form go."""
     words = _words(name)

@@ -1,17 +1,25 @@
 """The spaCy model: NER only, once per distinct text, in forked helpers when it pays.
 
-`EntityExtractor.ner_spans` (texts -> raw spans per text) is all the model does; `extract`
-chooses the texts and hands each story's spans to `resolution.resolve_story`. The only module
-that imports spaCy or multiprocessing.
+`EntityExtractor.ner_spans` (texts -> the model's raw spans per text) is all the model does.
+The rest is a pass over spans that needs no model: `prepare_stories` chooses the texts the model
+reads, `resolve_stories` hands each story's spans to `resolution.resolve_story`. A caller may
+take the spans of texts the model read before from elsewhere (the warehouse's span cache, keyed
+by `ModelIdentity`) and run the model on the others only. The only module that imports spaCy or
+multiprocessing.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
 from flows.story.entities.paragraphs import _paragraph_kind, _without_wire_tag
 from flows.story.entities.records import _LABEL_MAP, EntityMention, RawSpan, StoryText
@@ -26,6 +34,92 @@ _UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmati
 # Below this many words a second process costs more to start than it saves: forking the
 # helper takes ~0.1 s, NER runs at ~4,000-6,600 words/s per core.
 MULTIPROCESS_MIN_WORDS = 20_000
+# The same for resolution, which takes 2-5 ms a story on one core.
+MULTIPROCESS_MIN_STORIES = 200
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """Which model found a set of spans: its package name and its version (``nlp.meta``)."""
+
+    name: str
+    version: str
+
+
+@functools.cache
+def installed_model() -> ModelIdentity:
+    """The identity of the model ``EntityExtractor`` loads, without loading it (or spaCy).
+
+    From the package's ``meta.json``, the file ``spacy.load`` reads first to find the model's
+    data; ``EntityExtractor.identity`` (from ``nlp.meta``) says the same.
+    """
+    spec = importlib.util.find_spec(MODEL_NAME)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the spaCy model package {MODEL_NAME} is not installed")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    meta = json.loads((package / "meta.json").read_text(encoding="utf-8"))
+    return ModelIdentity(MODEL_NAME, str(meta["version"]))
+
+
+def prepare_stories(stories: Sequence[StoryText]) -> tuple[list[StoryText], list[str]]:
+    """The stories as the model sees them (wire tag off the lede), and the distinct texts it
+    reads: story paragraphs and headlines, never staff lines or boilerplate, each once (story
+    versions repeat most of their paragraphs), in first-seen order."""
+    prepared = [
+        StoryText(
+            s.key,
+            s.headline,
+            tuple(_without_wire_tag(p, i) for i, p in enumerate(s.paragraphs)),
+        )
+        for s in stories
+    ]
+    texts: dict[str, None] = {}
+    for story in prepared:
+        for para in story.paragraphs:
+            if _paragraph_kind(para) != "skip":
+                texts.setdefault(para, None)
+        if story.headline.strip():
+            texts.setdefault(story.headline, None)
+    return prepared, list(texts)
+
+
+def resolve_stories(
+    prepared: Sequence[StoryText],
+    spans: Mapping[str, Sequence[RawSpan]],
+    processes: int = 1,
+) -> list[list[EntityMention]]:
+    """One list of entities per prepared story, in order, from the model's raw spans per text
+    (``prepare_stories``' texts); no model. Only the labels resolution knows are kept
+    (``records._LABEL_MAP``: numbers and dates are no entities). With processes > 1 and enough
+    stories, forked helpers resolve a share each (the spans are inherited, never pickled)."""
+    kept = {text: tuple(s for s in found if s[2] in _LABEL_MAP) for text, found in spans.items()}
+    n_process = min(processes, _usable_cores())
+    if n_process <= 1 or len(prepared) < MULTIPROCESS_MIN_STORIES or "fork" not in _start_methods():
+        return _resolve_all(prepared, kept)
+    parts = _balanced_parts(list(prepared), n_process, _story_words)
+    global _FORKED_SPANS
+    _FORKED_SPANS = kept
+    try:
+        results = _in_forked_helpers(_resolve_in_helper, parts)
+    finally:
+        _FORKED_SPANS = None
+    return [mentions for part in results for mentions in part]
+
+
+def _resolve_all(
+    prepared: Sequence[StoryText], spans: Mapping[str, tuple[RawSpan, ...]]
+) -> list[list[EntityMention]]:
+    return [
+        resolve_story(s, [spans.get(p) for p in s.paragraphs], spans.get(s.headline))
+        for s in prepared
+    ]
+
+
+def _story_words(story: StoryText) -> int:
+    return sum(p.count(" ") + 1 for p in story.paragraphs)
 
 
 class EntityExtractor:
@@ -38,35 +132,23 @@ class EntityExtractor:
         self.batch_size = batch_size
         self._nlp: Any = spacy.load(MODEL_NAME, exclude=list(_UNUSED_COMPONENTS))
 
+    @property
+    def identity(self) -> ModelIdentity:
+        """The loaded model's package name and version (``nlp.meta``): the span cache's key."""
+        return ModelIdentity(MODEL_NAME, str(self._nlp.meta["version"]))
+
     def extract(self, stories: Sequence[StoryText]) -> list[list[EntityMention]]:
         """One list of entities per story, in input order; deterministic for the same input.
 
         NER runs once per distinct paragraph text in the batch (story versions repeat most of
         their paragraphs) and never on staff lines or boilerplate.
         """
-        prepared = [
-            StoryText(
-                s.key,
-                s.headline,
-                tuple(_without_wire_tag(p, i) for i, p in enumerate(s.paragraphs)),
-            )
-            for s in stories
-        ]
-        texts: dict[str, None] = {}
-        for story in prepared:
-            for para in story.paragraphs:
-                if _paragraph_kind(para) != "skip":
-                    texts.setdefault(para, None)
-            if story.headline.strip():
-                texts.setdefault(story.headline, None)
-        spans = self.ner_spans(list(texts))
-        return [
-            resolve_story(s, [spans.get(p) for p in s.paragraphs], spans.get(s.headline))
-            for s in prepared
-        ]
+        prepared, texts = prepare_stories(stories)
+        return resolve_stories(prepared, self.ner_spans(texts), self.n_process)
 
     def ner_spans(self, texts: Sequence[str]) -> dict[str, tuple[RawSpan, ...]]:
-        """Raw NER spans for each distinct text, using more processes only when it pays.
+        """The model's raw spans (every label, in its order) for each distinct text, using more
+        processes only when it pays.
 
         With n_process > 1 the texts are cut into word-balanced parts: this process runs NER
         on the first, forked helpers on the others, and only span tuples travel back. spaCy's
@@ -78,14 +160,11 @@ class EntityExtractor:
         n_process = min(self.n_process, _usable_cores())
         if n_process <= 1 or words < MULTIPROCESS_MIN_WORDS or "fork" not in _start_methods():
             return dict(zip(texts, self._run_ner(texts), strict=True))
-        parts = _balanced_parts(texts, n_process)
+        parts = _balanced_parts(texts, n_process, _words)
         global _FORKED_EXTRACTOR
         _FORKED_EXTRACTOR = self  # inherited by the forked helpers, never pickled
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
-                futures = [pool.submit(_ner_in_helper, part) for part in parts[1:]]
-                results = [self._run_ner(parts[0])] + [f.result() for f in futures]
+            results = _in_forked_helpers(_ner_in_helper, parts)
         finally:
             _FORKED_EXTRACTOR = None
         out: dict[str, tuple[RawSpan, ...]] = {}
@@ -94,29 +173,41 @@ class EntityExtractor:
         return out
 
     def _run_ner(self, texts: Sequence[str]) -> list[tuple[RawSpan, ...]]:
-        """NER over texts in this process; returns plain tuples only."""
+        """NER over texts in this process; returns plain tuples only, of every label."""
         out: list[tuple[RawSpan, ...]] = []
         # The memory zone frees the strings and lexemes each batch adds to the vocabulary, so
         # memory stays flat over long runs; no Doc outlives it.
         with self._nlp.memory_zone():
             for doc in self._nlp.pipe(texts, batch_size=self.batch_size):
-                out.append(
-                    tuple(
-                        (e.start_char, e.end_char, e.label_)
-                        for e in doc.ents
-                        if e.label_ in _LABEL_MAP
-                    )
-                )
+                out.append(tuple((e.start_char, e.end_char, e.label_) for e in doc.ents))
         return out
 
 
 _FORKED_EXTRACTOR: EntityExtractor | None = None
+_FORKED_SPANS: Mapping[str, tuple[RawSpan, ...]] | None = None
 
 
 def _ner_in_helper(texts: list[str]) -> list[tuple[RawSpan, ...]]:
     """Runs in a forked helper process, on the model the parent had already loaded."""
     assert _FORKED_EXTRACTOR is not None
     return _FORKED_EXTRACTOR._run_ner(texts)
+
+
+def _resolve_in_helper(stories: list[StoryText]) -> list[list[EntityMention]]:
+    """Runs in a forked helper process, on the spans the parent had gathered."""
+    assert _FORKED_SPANS is not None
+    return _resolve_all(stories, _FORKED_SPANS)
+
+
+def _in_forked_helpers(work: Callable[[list[T]], R], parts: list[list[T]]) -> list[R]:
+    """``work`` over each part: the first here, the others in forked helpers (which inherit
+    what the caller set up before, so only the parts and the results are pickled)."""
+    if len(parts) <= 1:
+        return [work(part) for part in parts]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
+        futures = [pool.submit(work, part) for part in parts[1:]]
+        return [work(parts[0])] + [f.result() for f in futures]
 
 
 def _usable_cores() -> int:
@@ -130,14 +221,18 @@ def _start_methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
 
 
-def _balanced_parts(texts: list[str], n: int) -> list[list[str]]:
-    """Cut texts into n runs of about equal word count, keeping their order."""
-    total = sum(t.count(" ") + 1 for t in texts)
-    parts: list[list[str]] = [[]]
+def _words(text: str) -> int:
+    return text.count(" ") + 1
+
+
+def _balanced_parts(items: list[T], n: int, weight: Callable[[T], int]) -> list[list[T]]:
+    """Cut items into n runs of about equal weight (words), keeping their order."""
+    total = sum(weight(item) for item in items)
+    parts: list[list[T]] = [[]]
     done = 0
-    for text in texts:
+    for item in items:
         if done >= total * len(parts) / n and len(parts) < n:
             parts.append([])
-        parts[-1].append(text)
-        done += text.count(" ") + 1
+        parts[-1].append(item)
+        done += weight(item)
     return [p for p in parts if p]

@@ -1,0 +1,1 @@
+select * from ner_spans;

@@ -66,6 +66,20 @@ ENTITY_ALIASES = pa.schema(
         pa.field("alias", STRING, nullable=False),
         pa.field("entity_id", STRING, nullable=False),
         pa.field("resolution", STRING, nullable=False),
+        # The id the alias has on its own (``entity_id_for(alias)``): for a short form, the id of
+        # a story that names the entity only by it, which the load merges into ``entity_id``
+        # (sql/load/05_entity_merges_*.sql). Null on rows loaded before it was kept.
+        pa.field("alias_entity_id", STRING),
+    ]
+)
+
+# Ids an archive-level merge retired, and the entity each names now (see ENTITY_ALIASES).
+ENTITY_ID_MERGES = pa.schema(
+    [
+        pa.field("merged_id", STRING, nullable=False),
+        pa.field("entity_id", STRING, nullable=False),
+        pa.field("alias", STRING, nullable=False),
+        pa.field("resolution", STRING, nullable=False),
     ]
 )
 
@@ -283,6 +297,8 @@ BATCH_TABLES: dict[str, pa.Schema] = {
 # Every table of the warehouse.
 ALL_TABLES: dict[str, pa.Schema] = {
     **BATCH_TABLES,
+    # Written by the load's archive merges, never staged; kept through a full refresh.
+    "entity_id_merges": ENTITY_ID_MERGES,
     "pipeline_runs": PIPELINE_RUNS,
     "dq_results": DQ_RESULTS,
     "run_stages": RUN_STAGES,
@@ -298,7 +314,7 @@ PARAGRAPH_KINDS = (
     "boilerplate",
     "copyright",
 )
-ALIAS_RESOLUTIONS = ("name", "spelling", "alias_list", "short_form")
+ALIAS_RESOLUTIONS = ("name", "spelling", "alias_list", "short_form", "archive_short_form")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "PRODUCT", "OTHER")
 REJECT_REASONS = (
     "empty",

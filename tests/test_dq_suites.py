@@ -496,6 +496,8 @@ CASES: list[Case] = [
          set_cell("entity_aliases", "entity_id", None)),
     Case("entity_aliases", "expect_column_values_to_be_in_set(resolution)",
          set_cell("entity_aliases", "resolution", "guess")),
+    Case("entity_aliases", "expect_column_values_to_not_be_null(alias_entity_id)",
+         set_cell("entity_aliases", "alias_entity_id", None)),
     # foreign_keys: every child points at a parent of the batch
     Case("foreign_keys", fk("paragraphs.article_id"), orphan("paragraphs", "article_id")),
     Case("foreign_keys", fk("entity_mentions.article_id"),

@@ -708,6 +708,10 @@ def test_an_entity_takes_the_type_most_of_its_articles_give_it() -> None:
                 [article, entity_type],
             )
         connection.register("batch_entities", pa.table({"entity_id": ["e1"]}))
+        # What sql/load/05_entity_merges_01_found.sql leaves when the batch merges nothing.
+        connection.register(
+            "pending_entity_merges", pa.table({"entity_id": pa.array([], "string")})
+        )
         connection.execute(sql_text("load/05_entity_types.sql"))
         assert connection.execute("select entity_type from entities").fetchall() == [("PERSON",)]
 

@@ -58,7 +58,7 @@ from flows.batch.versions import (
     versions_for_keys,
 )
 from flows.store.parquet import write_table_atomic
-from flows.story.entities import EntityMention, alias_resolution
+from flows.story.entities import EntityMention, alias_resolution, entity_id_for
 from flows.story.parse import ParsedStory, Rejection
 
 # Tables written once per chunk, each row belonging to one file or article of that chunk.
@@ -276,7 +276,7 @@ class BatchCollector:
     def entity_aliases_table(self) -> pa.Table:
         """Every surface form of the batch's entities, with how it was resolved to them."""
         rows = [
-            (alias, entity_id, alias_resolution(alias, name))
+            (alias, entity_id, alias_resolution(alias, name), entity_id_for(alias))
             for entity_id, (name, _, aliases) in sorted(self.entities.items())
             for alias in sorted(aliases | {name})
         ]
@@ -285,6 +285,7 @@ class BatchCollector:
                 "alias": [row[0] for row in rows],
                 "entity_id": [row[1] for row in rows],
                 "resolution": [row[2] for row in rows],
+                "alias_entity_id": [row[3] for row in rows],
             },
             schema=schemas.ENTITY_ALIASES,
         )

@@ -29,6 +29,9 @@ KEEP_SNAPSHOTS = 2
 # gets a new version / is_latest (``sql/load/02_article_versions.sql``). The other partitioned
 # tables only gain the rows of new articles.
 UPDATED_IN_PLACE = "articles"
+# The partitioned table whose rows of earlier articles an archive-level entity merge changes
+# (``sql/load/05_entity_merges_*.sql``).
+REMAPPED_IN_PLACE = "entity_mentions"
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,15 @@ class ChangedMonths:
 
     new_rows: frozenset[str]  # months of the batch's new articles
     renumbered: frozenset[str]  # months of earlier versions the batch renumbered
+    remapped: frozenset[str] = frozenset()  # months of articles whose mentions a merge moved
 
     def of(self, table: str) -> frozenset[str]:
         """The months of ``table`` whose rows changed."""
-        return self.new_rows | self.renumbered if table == UPDATED_IN_PLACE else self.new_rows
+        if table == UPDATED_IN_PLACE:
+            return self.new_rows | self.renumbered
+        if table == REMAPPED_IN_PLACE:
+            return self.new_rows | self.remapped
+        return self.new_rows
 
 
 def write_table_atomic(table: pa.Table, path: Path) -> None:

@@ -217,7 +217,7 @@ class BatchLoad:
     rows: int
 
 
-NOTHING_LOADED = BatchLoad(ChangedMonths(frozenset(), frozenset()), 0.0, 0)
+NOTHING_LOADED = BatchLoad(ChangedMonths(frozenset(), frozenset(), frozenset()), 0.0, 0)
 
 
 def load_batch(
@@ -277,8 +277,9 @@ def changed_months(connection: duckdb.DuckDBPyConnection) -> ChangedMonths:
     """The Parquet partitions a load changed; run after the load, while its views exist."""
     rows = connection.execute(sql_text("queries/changed_months.sql")).fetchall()
     return ChangedMonths(
-        new_rows=frozenset(month for month, new in rows if new),
-        renumbered=frozenset(month for month, new in rows if not new),
+        new_rows=frozenset(month for month, change in rows if change == "new"),
+        renumbered=frozenset(month for month, change in rows if change == "renumbered"),
+        remapped=frozenset(month for month, change in rows if change == "remapped"),
     )
 
 

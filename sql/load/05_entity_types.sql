@@ -1,5 +1,5 @@
 -- One type per entity, decided from all its mentions: the type most articles gave it (ties go
--- to the name that sorts first), for the entities this batch mentions.
+-- to the name that sorts first), for the entities this batch mentions and those it merged into.
 update entities
 set entity_type = voted.entity_type
 from (
@@ -8,7 +8,11 @@ from (
         select entity_id, entity_type, count(*) as articles
         from entity_mentions
         where entity_type is not null
-            and entity_id in (select entity_id from batch_entities)
+            and entity_id in (
+                select entity_id from batch_entities
+                union all
+                select entity_id from pending_entity_merges
+            )
         group by entity_id, entity_type
     )
     group by entity_id

@@ -1,0 +1,1 @@
+insert into entity_mentions by name select * from merged_mentions;

@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python -m bench.eval_entities --gold FILE --corpus DIR [--split dev|heldout|all]
-        [--no-merged-names] [--errors] [--cache DIR]
+        [--no-merged-names] [--errors] [--cache DIR] [--warehouse DIR]
 
 Scoring follows the labelling guidelines' Scoring section (entity-guidelines.md): per
 article and per scored type (PERSON, ORG, GPE+LOC together, NORP), a predicted entity matches
@@ -32,6 +32,14 @@ The merged-names count runs newswire over every story of the corpus folder and c
 distinct `entity_id`s of one type whose names differ only by legal suffix, case or punctuation
 ('Apple Inc.' and 'Apple'; 'JD.com Inc.' and 'JD.Com Inc.'): ids an analyst would have to merge
 by hand. It also counts ids that carry more than one type over the corpus.
+
+Cross-story identity: of the reference entities (grouped by type and normalized canonical name)
+that two or more stories of the split name, the share whose matching predictions carry one
+`entity_id` in all of those stories (a story where nothing matches breaks it). Printed for the
+extractor alone (each story resolved on its own) and, with `--warehouse DIR` (a warehouse
+loaded by `newswire run --input CORPUS --warehouse DIR`), for the warehouse's own tables, after
+the load's archive-level merges: there F1 is scored from `entity_mentions` too, each entity
+with the one type `entities` gives it.
 
 `--errors` prints each article's misses and extras (use on the dev split only). `--cache DIR`
 keeps the model's raw spans by text hash (offsets only, no text), so reruns that change only
@@ -155,14 +163,25 @@ def load_articles(gold: Path, corpus: Path, split: str) -> tuple[list[Article], 
 Entity = tuple[str, str, frozenset[str]]  # (class, display name, normalized name + forms)
 
 
+def kept(mentions: Sequence[EntityMention]) -> list[EntityMention]:
+    """The mentions that are scored: a scored type and at least one form."""
+    return [
+        m
+        for m in mentions
+        if m.entity_type in _CLASS_OF
+        and frozenset({norm(m.name), *map(norm, m.surface_forms)}) - {""}
+    ]
+
+
 def newswire_entities(mentions: Sequence[EntityMention]) -> list[Entity]:
-    out = []
-    for m in mentions:
-        cls = _CLASS_OF.get(m.entity_type)
-        forms = frozenset({norm(m.name), *map(norm, m.surface_forms)}) - {""}
-        if cls and forms:
-            out.append((cls, m.name, forms))
-    return out
+    return [
+        (
+            _CLASS_OF[m.entity_type],
+            m.name,
+            frozenset({norm(m.name), *map(norm, m.surface_forms)}) - {""},
+        )
+        for m in kept(mentions)
+    ]
 
 
 def plain_entities(nlp: Any, stories: Sequence[StoryText]) -> list[list[Entity]]:
@@ -267,6 +286,48 @@ def report(title: str, counts: Counts) -> None:
     print(f"    lenient precision (no one-to-one matching) {lp:.3f}")
 
 
+def identity(
+    articles: Sequence[Article], ids: Sequence[list[tuple[str, frozenset[str], str]]]
+) -> str:
+    """Share of reference entities named in 2+ stories whose matches share one entity_id."""
+    stories: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
+    for article, preds in zip(articles, ids, strict=True):
+        for cls, forms in article.reference:
+            name = min(forms, key=lambda f: (-len(f), f))  # the fullest normalized form
+            matched = {i for c, pf, i in preds if c == cls and pf & forms}
+            stories[(cls, name)].append(matched)
+    shared = {key: sets for key, sets in stories.items() if len(sets) > 1}
+    one = sum(1 for sets in shared.values() if set.intersection(*sets))
+    return f"{one / len(shared):.3f} ({one} of {len(shared)})" if shared else "n/a"
+
+
+def warehouse_entities(
+    warehouse: Path, articles: Sequence[Article], corpus: Path
+) -> list[list[tuple[str, str, frozenset[str], str]]]:
+    """Each labelled story's entities as the warehouse holds them: (class, name, forms, id)."""
+    import duckdb
+
+    digests = {a.file: hashlib.sha256((corpus / a.file).read_bytes()).hexdigest() for a in articles}
+    out: list[list[tuple[str, str, frozenset[str], str]]] = []
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as connection:
+        for article in articles:
+            rows = connection.execute(
+                "select e.entity_type, e.name, m.surface_forms, e.entity_id "
+                "from source_files s join entity_mentions m using (article_id) "
+                "join entities e using (entity_id) where s.content_sha256 = ? "
+                "and s.status = 'loaded'",
+                [digests[article.file]],
+            ).fetchall()
+            out.append(
+                [
+                    (_CLASS_OF[t], name, frozenset({norm(name), *map(norm, forms)}) - {""}, i)
+                    for t, name, forms, i in rows
+                    if t in _CLASS_OF
+                ]
+            )
+    return out
+
+
 def print_errors(articles: Sequence[Article], predictions: Sequence[list[Entity]]) -> None:
     """Each article's reference entities nobody found and predictions matching nothing."""
     for article, preds in zip(articles, predictions, strict=True):
@@ -337,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-plain", action="store_true", help="skip plain spaCy")
     ap.add_argument("--errors", action="store_true", help="print misses and extras per article")
     ap.add_argument("--cache", type=Path, default=None, help="folder for cached raw NER spans")
+    ap.add_argument(
+        "--warehouse", type=Path, default=None, help="also score a warehouse loaded from --corpus"
+    )
     args = ap.parse_args(argv)
 
     articles, dropped = load_articles(args.gold, args.corpus, args.split)
@@ -347,9 +411,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     extractor = EntityExtractor(n_process=1)
     save_cache = cached_ner(extractor, args.cache)
-    ours = [newswire_entities(ms) for ms in extractor.extract([a.story for a in articles])]
+    extracted = extractor.extract([a.story for a in articles])
+    ours = [newswire_entities(ms) for ms in extracted]
     print()
     report("newswire EntityExtractor", score(articles, ours))
+    ids = [
+        [
+            (c, forms, m.entity_id)
+            for (c, _, forms), m in zip(newswire_entities(ms), kept(ms), strict=True)
+        ]
+        for ms in extracted
+    ]
+    print(f"    cross-story identity (each story alone): {identity(articles, ids)}")
+    if args.warehouse is not None:
+        held = warehouse_entities(args.warehouse, articles, args.corpus)
+        report(
+            f"newswire warehouse {args.warehouse}",
+            score(articles, [[(c, n, f) for c, n, f, _ in row] for row in held]),
+        )
+        stored = [[(c, f, i) for c, _, f, i in row] for row in held]
+        print(f"    cross-story identity (the warehouse): {identity(articles, stored)}")
     if not args.no_plain:
         import spacy
 

@@ -289,7 +289,8 @@ def report(title: str, counts: Counts) -> None:
 def identity(
     articles: Sequence[Article], ids: Sequence[list[tuple[str, frozenset[str], str]]]
 ) -> str:
-    """Share of reference entities named in 2+ stories whose matches share one entity_id."""
+    """Share of reference entities named in 2+ stories whose matches share one entity_id; and
+    the same among those the system found in every one of their stories (misses aside)."""
     stories: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
     for article, preds in zip(articles, ids, strict=True):
         for cls, forms in article.reference:
@@ -297,8 +298,15 @@ def identity(
             matched = {i for c, pf, i in preds if c == cls and pf & forms}
             stories[(cls, name)].append(matched)
     shared = {key: sets for key, sets in stories.items() if len(sets) > 1}
+    if not shared:
+        return "n/a"
     one = sum(1 for sets in shared.values() if set.intersection(*sets))
-    return f"{one / len(shared):.3f} ({one} of {len(shared)})" if shared else "n/a"
+    found = [sets for sets in shared.values() if all(sets)]
+    one_found = sum(1 for sets in found if set.intersection(*sets))
+    return (
+        f"{one / len(shared):.3f} ({one} of {len(shared)}); of those found in every story: "
+        f"{one_found / len(found) if found else 0:.3f} ({one_found} of {len(found)})"
+    )
 
 
 def warehouse_entities(

@@ -1,8 +1,9 @@
 """One entity, one id across the archive: short forms that other stories give in full.
 
 Invented stories through real runs (real spaCy, DuckDB, Parquet, GX, Prefect). A follow-up story
-names the governor only by her surname; the story that names her in full arrives in a later
-run, which merges the surname's id into hers everywhere and keeps the retired id resolvable.
+names the governor only by her surname; stories that name her in full arrive in later runs.
+Once two of them use the surname for her, the load merges the surname's id into hers
+everywhere and keeps the retired id resolvable.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from flows.settings import Settings
 from flows.story.entities import entity_id_for
 
 FOLLOW_UP = (
-    "date 2024-02-26 Okonkwo Faces Questions Over Port Levy\n\n"
-    "(Bloomberg) -- Okonkwo defended the cruise-ship levy on Thursday, telling lawmakers in "
-    "Marrowby that the port could not wait.\n\n"
-    "Brindlemoor Shipping said the levy was fair. Okonkwo will present the final budget next "
-    "month.\n"
+    "date 2024-02-26 Okonkwo Defends Port Levy Before Marrowby Lawmakers\n\n"
+    "(Bloomberg) -- Governor Okonkwo defended the cruise-ship levy on Thursday, telling "
+    "lawmakers in Marrowby that the port could not wait.\n\n"
+    "Brindlemoor Shipping said the levy was fair. Okonkwo, who took office last year, said she "
+    "would present the final budget next month.\n"
 )
 IN_FULL = (
     "date 2024-03-04 Governor Adaeze Okonkwo Unveils Port Budget for Marrowby\n\n"
@@ -34,6 +35,14 @@ IN_FULL = (
     "Okonkwo said the plan would be paid for by a levy on cruise ships. Brindlemoor Shipping "
     "Ltd. said it welcomed the plan.\n"
 )
+IN_FULL_AGAIN = (
+    "date 2024-03-11 Marrowby Port Budget Passes First Vote\n\n"
+    "(Bloomberg) -- Lawmakers in Marrowby backed the port budget of Governor Adaeze Okonkwo in "
+    "a first vote on Monday.\n\n"
+    "Okonkwo said the new cranes would arrive by the summer. Brindlemoor Shipping Ltd. plans to "
+    "add two weekly calls.\n"
+)
+FOLLOW_UP_HEADLINE = "Okonkwo Defends Port Levy Before Marrowby Lawmakers"
 SURNAME_ID = entity_id_for("Okonkwo")
 FULL_ID = entity_id_for("Adaeze Okonkwo")
 
@@ -83,10 +92,14 @@ def test_a_later_story_in_full_merges_the_short_form_id_and_keeps_it_resolvable(
     warehouse = settings.warehouse_dir
     (feed / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
     run_with(settings)
-    follow_up = "Okonkwo Faces Questions Over Port Levy"
+    follow_up = FOLLOW_UP_HEADLINE
     assert SURNAME_ID in mentions_by_headline(warehouse)[follow_up]  # all the archive knows yet
 
+    # One story in full is not enough: the archive must use the short form for her twice.
     (feed / "in-full.txt").write_text(IN_FULL, encoding="utf-8")
+    run_with(settings)
+    assert SURNAME_ID in mentions_by_headline(warehouse)[follow_up]
+    (feed / "in-full-again.txt").write_text(IN_FULL_AGAIN, encoding="utf-8")
     run_with(settings)
     by_headline = mentions_by_headline(warehouse)
     assert FULL_ID in by_headline[follow_up] and SURNAME_ID not in by_headline[follow_up]
@@ -132,12 +145,14 @@ def test_a_short_form_two_entities_share_is_not_merged(tmp_path: Path, feed: Pat
     ).resolved()
     other = IN_FULL.replace("Adaeze Okonkwo", "Chidi Okonkwo").replace("Governor", "Minister")
     other = other.replace("2024-03-04", "2024-03-05").replace("port of", "harbour of")
-    for name, text in (("follow-up.txt", FOLLOW_UP), ("a.txt", IN_FULL), ("b.txt", other)):
+    other_again = IN_FULL_AGAIN.replace("Adaeze Okonkwo", "Chidi Okonkwo")
+    other_again = other_again.replace("2024-03-11", "2024-03-12").replace("Monday", "Tuesday")
+    stories = {"follow-up.txt": FOLLOW_UP, "a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN}
+    stories |= {"b.txt": other, "b2.txt": other_again}
+    for name, text in stories.items():
         (feed / name).write_text(text, encoding="utf-8")
     run_with(settings)
-    follow_up = mentions_by_headline(settings.warehouse_dir)[
-        "Okonkwo Faces Questions Over Port Levy"
-    ]
+    follow_up = mentions_by_headline(settings.warehouse_dir)[FOLLOW_UP_HEADLINE]
     assert SURNAME_ID in follow_up, "'Okonkwo' names two people in the archive: left alone"
     assert query(settings.warehouse_dir, "select count(*) from entity_id_merges") == [(0,)]
     short_forms = query(

@@ -1,34 +1,60 @@
 -- Short forms across the archive: a story that names an entity only by a short form ('Xi')
--- gives it the short form's own id; when the archive's stories that give a name in full use
--- that short form for exactly one entity ('Xi Jinping'), and the two have one type, the two
--- are one entity. PERSON and ORG count as one here: the model often types a surname alone as
--- an organization ('Trump', 'Okonkwo'); the moved mentions take the kept entity's type. Ids merged by an earlier load that a story brings back are merged again. The
--- pairs found here are applied by the next files, before types are voted (05_entity_types).
+-- gives it the short form's own id. The load merges that id into the entity other stories use
+-- the short form for ('Xi Jinping') when the archive makes that clear:
+-- - the archive's stories use the short form (in any spelling) for that one entity and no other;
+-- - at least two stories name that entity and use the short form for it, so one story's odd
+--   span ('Alibaba' inside 'TikTok and Alibaba Group Holding') decides nothing;
+-- - more stories name the entity than name the short form alone: 'Coca-Cola' is its own company
+--   (Coca-Cola Co., whose key it shares) before it is short for Coca-Cola Bottlers Japan;
+-- - the short form is the first or last words of the entity's name ('Xi', 'Powell', 'Goldman');
+-- - both have one type.
+-- Ids merged by an earlier load that a story brings back are merged again. The pairs found here
+-- are applied by the next files, before types are voted (05_entity_types.sql).
 create or replace temp table pending_entity_merges as
 with short_forms as (
-    select
-        alias_entity_id as merged_id,
-        min(entity_id) as entity_id,
-        min(alias) as alias,
-        'archive_short_form' as resolution
+    select alias_entity_id as merged_id, min(entity_id) as entity_id, list(distinct alias) as forms
     from entity_aliases
     where resolution = 'short_form' and alias_entity_id is not null
         and alias_entity_id <> entity_id
     group by alias_entity_id
     having count(distinct entity_id) = 1
 ),
+supported as (
+    select
+        short_forms.merged_id,
+        short_forms.entity_id,
+        min(form) as alias,
+        'archive_short_form' as resolution
+    from short_forms
+    inner join entities as kept on short_forms.entity_id = kept.entity_id
+    cross join unnest(short_forms.forms) as named(form)
+    where starts_with(kept.name, form || ' ') or ends_with(kept.name, ' ' || form)
+    group by short_forms.merged_id, short_forms.entity_id
+    having (
+        select count(distinct mentions.article_id)
+        from entity_mentions as mentions
+        where mentions.entity_id = short_forms.entity_id
+            and list_has_any(mentions.surface_forms, any_value(short_forms.forms))
+    ) >= 2
+        and (
+            select count(distinct mentions.article_id)
+            from entity_mentions as mentions
+            where mentions.entity_id = short_forms.entity_id
+        ) > (
+            select count(distinct mentions.article_id)
+            from entity_mentions as mentions
+            where mentions.entity_id = short_forms.merged_id
+        )
+),
 candidates as (
     select merged_id, entity_id, alias, resolution from entity_id_merges
     union all
-    select merged_id, entity_id, alias, resolution from short_forms
+    select merged_id, entity_id, alias, resolution from supported
     where merged_id not in (select merged_id from entity_id_merges)
 )
 select candidates.*, kept.entity_type
 from candidates
 inner join entities as merged on candidates.merged_id = merged.entity_id
 inner join entities as kept on candidates.entity_id = kept.entity_id
-where (
-        merged.entity_type = kept.entity_type
-        or (merged.entity_type in ('PERSON', 'ORG') and kept.entity_type in ('PERSON', 'ORG'))
-    )
+where merged.entity_type = kept.entity_type
     and candidates.entity_id not in (select merged_id from candidates);

@@ -35,13 +35,15 @@ setup: $(VENV)/.synced
 run: setup
 	$(VENV)/bin/newswire run --input $(INPUT) --warehouse $(WAREHOUSE)
 
-# One line per test file with its progress; the slowest tests are listed at the end.
+# Two workers (the machines here have two cores), each taking whole test files, so a file's
+# fixtures are built once; progress as a percentage, the slowest tests listed at the end.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/pytest -o console_output_style=progress --durations=10
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -o console_output_style=progress --durations=10
 
 # Everything but the tests marked slow (real Prefect servers, Dask, long runs).
 test-fast: setup
-	$(VENV)/bin/pytest -o console_output_style=progress -m "not slow"
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile -o console_output_style=progress -m "not slow"
 
 eval: setup
 	@test -n "$(CORPUS)" || { echo "usage: make eval CORPUS=DIR [GOLD=FILE]"; exit 2; }

@@ -30,6 +30,7 @@ FIGURES = (
     "read+hash / I/O floor",
     "entities stage / extractor alone",
     "extractor alone / plain spaCy",
+    "command wall / plain spaCy",
     "outside entities / extractor alone",
     "parse + Parquet + validate + load",
     "rerun, no new files",

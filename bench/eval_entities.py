@@ -39,7 +39,8 @@ that two or more stories of the split name, the share whose matching predictions
 extractor alone (each story resolved on its own) and, with `--warehouse DIR` (a warehouse
 loaded by `newswire run --input CORPUS --warehouse DIR`), for the warehouse's own tables, after
 the load's archive-level merges: there F1 is scored from `entity_mentions` too, each entity
-with the one type `entities` gives it.
+with the one type `entities` gives it, and the merged-names count is printed again over the
+warehouse's `entities`.
 
 `--errors` prints each article's misses and extras (use on the dev split only). `--cache DIR`
 keeps the model's raw spans by text hash (offsets only, no text), so reruns that change only
@@ -336,6 +337,26 @@ def warehouse_entities(
     return out
 
 
+def warehouse_merged_names(warehouse: Path) -> None:
+    """The merged-names count over a loaded warehouse's own entities (after its merges)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as connection:
+        rows = connection.execute("select entity_id, name, entity_type from entities").fetchall()
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for entity_id, name, entity_type in rows:
+        groups[(entity_type, fold(name))].add(entity_id)
+        names[entity_id] = name
+    split = {k: ids for k, ids in groups.items() if len(ids) > 1 and k[1]}
+    n_ids = len({i for ids in split.values() for i in ids})
+    print(f"\n== ids in the warehouse {warehouse}: {len(rows)} entities ==")
+    print(f"  merged-names count: {n_ids} ids in {len(split)} groups of one type whose names")
+    print("    differ only by legal suffix, case or punctuation")
+    for (etype, _), ids in sorted(split.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:12]:
+        print(f"    {etype:7} {' | '.join(sorted(names[i] for i in ids))}")
+
+
 def print_errors(articles: Sequence[Article], predictions: Sequence[list[Entity]]) -> None:
     """Each article's reference entities nobody found and predictions matching nothing."""
     for article, preds in zip(articles, predictions, strict=True):
@@ -450,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_errors(articles, ours)
     if not args.no_merged_names:
         merged_names(args.corpus, extractor)
+    if args.warehouse is not None:
+        warehouse_merged_names(args.warehouse)
     save_cache()
     return 0
 

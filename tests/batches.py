@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
 from flows.batch.extract import discover, read_files, source_files
@@ -30,7 +29,8 @@ from flows.batch.staging import (
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.batch.versions import LoadedVersions, Version, related_versions, version_key
 from flows.orchestration.runners import EntityStage
-from flows.quality import frames
+from flows.quality import suites
+from flows.quality.results import DqResult
 from flows.schemas import UNCHANGED_FILES
 from flows.settings import DEFAULT_MAX_FILE_BYTES, WarehouseLayout
 from flows.store.warehouse import load_batch, publish_next
@@ -47,9 +47,10 @@ class Batch:
     accounting: Mapping[str, int]
     stories: tuple[ParsedStory, ...] = ()
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """Every frame the suites validate, derived as validation does."""
-        return frames.batch_frames(self.tables, self.accounting)
+    def validate(self, runner: Any, today: date, only: list[str] | None = None) -> list[DqResult]:
+        """The batch validated by ``runner`` (a ``SuiteRunner``) as a run validates it."""
+        parameters = suites.validation_parameters(today)
+        return list(runner.validate(self.tables, self.accounting, parameters, only))
 
     def rows(self, table: str) -> list[Row]:
         """A table's rows as dicts (a fresh copy to edit)."""

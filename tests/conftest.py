@@ -52,12 +52,14 @@ def entity_extractor() -> Any:
 
 
 @pytest.fixture(scope="session")
-def suite_runner() -> Any:
+def suite_runner() -> Iterator[Any]:
     """One GX context with every suite of ``expectations/`` (GX import and set-up cost seconds)."""
     from flows.quality import suites as validate
     from flows.settings import EXPECTATIONS_DIR
 
-    return validate.SuiteRunner(validate.load_suites(EXPECTATIONS_DIR))
+    runner = validate.SuiteRunner(validate.load_suites(EXPECTATIONS_DIR))
+    yield runner
+    runner.close()
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ REMOTE_ASSET = re.compile(
 def build_site(
     runner: validate.SuiteRunner, batch: Batch, site: Path, run_name: str
 ) -> tuple[Path, list[validate.DqResult]]:
-    results = runner.validate(batch.frames(), validate.validation_parameters(TODAY))
+    results = batch.validate(runner, TODAY)
     return data_docs.build_data_docs(runner, results, site, run_name), results
 
 

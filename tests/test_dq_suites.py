@@ -18,13 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pytest
 from batches import Batch, Row, build
 
 from flows import schemas
-from flows.batch.staging import CHUNK_TABLES
 from flows.quality import suites as validate
 from flows.settings import EXPECTATIONS_DIR, PROJECT_ROOT
 from flows.story.notes import ACTIONS
@@ -114,13 +112,9 @@ def enlarge(batch: Batch, times: int) -> Batch:
 
 
 def failures(
-    runner: validate.SuiteRunner,
-    frames: dict[str, pd.DataFrame],
-    only: list[str] | None = None,
+    runner: validate.SuiteRunner, batch: Batch, only: list[str] | None = None
 ) -> set[tuple[str, str]]:
-    results = runner.validate(
-        frames, validate.validation_parameters(TODAY), only=only or sorted(SUITES)
-    )
+    results = batch.validate(runner, TODAY, only or sorted(SUITES))
     return {(r.table_name, r.expectation) for r in results if not r.success}
 
 
@@ -129,7 +123,7 @@ def test_good_batches_pass_every_expectation(
     name: str, request: pytest.FixtureRequest, runner: validate.SuiteRunner
 ) -> None:
     batch: Batch = request.getfixturevalue(name)
-    assert failures(runner, batch.frames()) == set()
+    assert failures(runner, batch) == set()
 
 
 def test_later_batch_checks_versions_across_warehouse_and_batch(later: Batch) -> None:
@@ -159,7 +153,6 @@ class Case:
     edit: Edit
     base: str = "good"
     also: frozenset[str] = field(default_factory=frozenset)
-    frame_edit: Callable[[pd.DataFrame], None] | None = None
 
     @property
     def id(self) -> str:
@@ -358,7 +351,7 @@ CASES: list[Case] = [
          copy_cell("paragraphs", "paragraph_no")),
     Case("paragraphs", "expect_column_values_to_be_null(paragraph_no) where kind != \"story\"",
          set_cell("paragraphs", "paragraph_no", 99, when=where(kind="byline"))),
-    Case("paragraphs", "expect_column_value_lengths_to_be_between(text) 1..",
+    Case("paragraphs", "expect_column_values_to_be_between(text_length) 1..",
          set_cell("paragraphs", "text", "")),
     # entities
     Case("entities", "expect_column_values_to_not_be_null(entity_id)",
@@ -543,8 +536,6 @@ CASES: list[Case] = [
          drop_rows("rejected_files", where(reason="empty"))),
     Case("run_accounting", "expect_column_pair_values_to_be_equal(files_new, batch_articles)",
          lambda b: drop_rows("articles", where(article_id=first_article(b)))(b)),
-    Case("run_accounting", "expect_column_values_to_be_in_set(status)", lambda b: b,
-         frame_edit=lambda frame: frame.__setitem__("status", "done")),
     # ner_spans: the span cache rows of the texts the model read
     Case("ner_spans", "expect_column_values_to_not_be_null(text_hash)",
          set_cell("ner_spans", "text_hash", None)),
@@ -562,10 +553,7 @@ def test_broken_batch_fails_the_intended_expectation(
     case: Case, request: pytest.FixtureRequest, runner: validate.SuiteRunner
 ) -> None:
     base: Batch = request.getfixturevalue(case.base)
-    frames = case.edit(base).frames()
-    if case.frame_edit is not None:
-        case.frame_edit(frames[case.frame])
-    failed = failures(runner, frames, only=[case.frame])
+    failed = failures(runner, case.edit(base), only=[case.frame])
     assert (case.frame, case.expectation) in failed
     assert failed <= {(case.frame, case.expectation)} | {(case.frame, e) for e in case.also}
 
@@ -584,26 +572,12 @@ def test_batch_means_are_judged_only_on_batches_big_enough(
     """One entity an article: 8 articles say nothing, 16 or 56 warn; thin is not broken (a
     batch of short briefs), so only a mean under one entity blocks the load."""
     batch: Batch = request.getfixturevalue(base)
-    failed = failures(runner, keep_mentions(1)(batch).frames(), only=["batch_profile"])
+    failed = failures(runner, keep_mentions(1)(batch), only=["batch_profile"])
     assert failed == {("batch_profile", e) for e in expected}
 
 
-def test_gx_does_not_fingerprint_the_frames_it_validates(
-    good: Batch, runner: validate.SuiteRunner
-) -> None:
-    """Hashing every frame cost a tenth of validation; the switch is a GX module constant."""
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    assert pandas_execution_engine.HASH_THRESHOLD == 0
-    runner.validate(good.frames(), validate.validation_parameters(TODAY), ["articles"])
-    markers = runner.last_results["articles"].meta["batch_markers"]
-    assert "ge_load_time" in markers  # the markers are there, without the fingerprint
-    assert "pandas_data_fingerprint" not in markers
-
-
 def test_details_show_the_bad_values_plainly(good: Batch, runner: validate.SuiteRunner) -> None:
-    frames = with_paragraph_refs([99])(good).frames()
-    results = runner.validate(frames, validate.validation_parameters(TODAY), ["update_note_refs"])
+    results = with_paragraph_refs([99])(good).validate(runner, TODAY, ["update_note_refs"])
     (failed,) = [r for r in results if not r.success]
     noted = good.rows("update_notes")[0]["article_id"]
     (count,) = [a["paragraph_count"] for a in good.rows("articles") if a["article_id"] == noted]
@@ -648,7 +622,6 @@ def test_expectation_names_are_unique_within_a_suite() -> None:
         ("entities", "entity_type", schemas.ENTITY_TYPES),
         ("entity_aliases", "resolution", schemas.ALIAS_RESOLUTIONS),
         ("source_files", "status", schemas.FILE_STATUSES),
-        ("run_accounting", "status", schemas.RUN_STATUSES),
         ("update_note_actions", "action", ACTIONS),
         ("update_notes", "placement", ("top", "bottom")),
     ],
@@ -688,27 +661,15 @@ def test_unknown_severity_is_refused(tmp_path: Path) -> None:
         validate.load_suites(tmp_path)
 
 
-def test_empty_frames_pass_without_evaluating(runner: validate.SuiteRunner) -> None:
-    frames = {name: pd.DataFrame() for name in SUITES}
-    results = runner.validate(frames, validate.validation_parameters(TODAY))
-    assert {r.details for r in results} == {"no rows in this batch"}
+def test_empty_batch_passes_without_evaluating(runner: validate.SuiteRunner) -> None:
+    """Only the run's accounting has a row when nothing was read; every suite passes."""
+    results = runner.validate({}, {}, validate.validation_parameters(TODAY))
     assert all(r.success for r in results)
+    assert {r.table_name for r in results if r.details != validate.NO_ROWS} == {"run_accounting"}
 
 
-@pytest.mark.parametrize(
-    "case", [case for case in CASES if case.frame_edit is None], ids=lambda case: case.id
-)
-def test_reading_back_only_the_columns_validation_needs_changes_no_result(
-    case: Case, request: pytest.FixtureRequest, runner: validate.SuiteRunner
-) -> None:
-    """The flow reads staged chunks back with ``columns_to_read`` only (no story text)."""
-    batch = case.edit(request.getfixturevalue(case.base))
-    slim = {
-        name: table.select(runner.columns_to_read(name, table.schema))
-        if name in CHUNK_TABLES
-        else table
-        for name, table in batch.tables.items()
-    }
-    assert sum(t.nbytes for t in slim.values()) < sum(t.nbytes for t in batch.tables.values())
-    expected = failures(runner, batch.frames(), only=[case.frame])
-    assert failures(runner, validate.batch_frames(slim, batch.accounting), [case.frame]) == expected
+def test_validation_copies_no_story_text(runner: validate.SuiteRunner) -> None:
+    """The validation database holds the columns the suites and derived frames read: ids,
+    numbers and headlines, not the article bodies that repeat the paragraphs."""
+    assert "body" not in runner.table_columns["articles"]
+    assert "headline" in runner.table_columns["articles"]

@@ -39,7 +39,7 @@ ROW = {
     for e in suite["expectations"]
     if e["meta"].get("scope") == "row"
 }
-ROW_CASES = [c for c in CASES if (c.frame, c.expectation) in ROW and c.frame_edit is None]
+ROW_CASES = [c for c in CASES if (c.frame, c.expectation) in ROW]
 
 
 def stage(batch: Batch, folder: Path) -> tuple[StagedBatch, BatchCollector]:

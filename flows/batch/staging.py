@@ -15,7 +15,7 @@ at a time and the load streams them through DuckDB, so no stage holds the whole 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,12 +94,6 @@ class StagedBatch:
     def chunk_count(self) -> int:
         """How many chunks were staged."""
         return len(self.files("articles"))
-
-    def chunk_groups(self, size: int) -> Iterator[range]:
-        """The chunk indexes in consecutive groups of at most ``size``."""
-        count = self.chunk_count()
-        for start in range(0, count, max(1, size)):
-            yield range(start, min(start + size, count))
 
     def files(self, table: str) -> list[Path]:
         """The files of one table, chunks in order (then the run-wide file)."""

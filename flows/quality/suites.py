@@ -1,33 +1,45 @@
 """Validate a staged batch with the Great Expectations suites kept as JSON in ``expectations/``.
 
-Each suite is named after the frame it checks: a batch table (``articles.json`` checks the
-batch's articles) or a derived frame (``flows.quality.frames``) that turns a cross-table rule
-into columns GX can check. Expectations carry ``meta.severity``: 'error' blocks the load,
-'warning' is reported only; ``meta.notes`` says why the expectation exists. GX is imported only
-inside the functions that validate, because importing it costs seconds.
+Each suite is named after the table it checks in the run's validation database
+(``flows.quality.database``): a batch table (``articles.json`` checks the batch's articles) or a
+derived frame (``sql/quality/frames/``) that turns a cross-table rule into columns GX can check.
+GX validates it through its SQL engine, so DuckDB does the work in one pass over the whole
+batch, with memory bounded by DuckDB rather than by Python. Expectations carry
+``meta.severity``: 'error' blocks the load, 'warning' is reported only; ``meta.notes`` says
+why the expectation exists. GX is imported only inside the functions that validate, because
+importing it costs seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import pyarrow as pa
 
-from flows.batch.staging import CHUNK_TABLES, StagedBatch
-from flows.quality.frames import DERIVED_INPUTS, REFERENCES, batch_frames, run_frames
+from flows.batch.staging import StagedBatch
+from flows.quality import gx_duckdb
+from flows.quality.database import (
+    COMPUTED,
+    CONNECTION_CONFIG,
+    DERIVED_INPUTS,
+    REFERENCES,
+    VALIDATED_TABLES,
+    TableSource,
+    derived_frames,
+)
+from flows.quality.database import build as build_database
 from flows.quality.results import BATCH, ERROR, ROW, SCOPES, SEVERITIES, DqResult
 from flows.schemas import REJECT_REASONS
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 _EARLIEST_DATE = datetime(1980, 1, 1)
 # GX's level of detail per result: counts, a sample of unexpected values, observed values.
@@ -185,65 +197,81 @@ def _condition_columns(condition: Any) -> list[str]:
 
 
 class SuiteRunner:
-    """One ephemeral GX context holding every suite, reused for each batch it validates.
-
-    Setting up the context and suites costs about a second; tests that validate many
-    small batches share one runner.
+    """One ephemeral GX context holding every suite, reused for each batch it validates
+    (tests validate many small batches with one runner): importing GX and adding the suites
+    costs seconds. Each batch gets its own DuckDB database; one GX SQL data source over it serves
+    every validation of a database at the same path (its connections closed after each).
     """
 
     def __init__(self, suites: Mapping[str, dict[str, Any]]) -> None:
         import_gx()
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import pandas_execution_engine
 
-        # GX fingerprints every frame under this many bytes it validates (pandas' row hashes,
-        # then md5): a batch marker nothing here reads, and 0.9 s of a 10,000-story validation.
-        # The threshold is the only switch; a test fails if a GX upgrade renames it.
-        pandas_execution_engine.HASH_THRESHOLD = 0
+        gx_duckdb.install()
         self.gx = gx
         self.specs = {name: copy.deepcopy(spec) for name, spec in suites.items()}
-        self.context = gx.get_context(mode="ephemeral")
-        # Progress bars print on every validation; TQDM_DISABLE does not stop them.
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.source = self.context.data_sources.add_pandas("newswire_batch")
-        self.suites: dict[str, Any] = {}
-        self.names: dict[str | None, tuple[str, str, str, str | None]] = {}
-        # One asset for every frame: each asset added re-serializes GX's whole config (~30 ms).
-        self.batch_definition = self.source.add_dataframe_asset(
-            "batch_frame"
-        ).add_batch_definition_whole_dataframe("batch")
-        for name, spec in self.specs.items():
-            suite_spec = copy.deepcopy(spec)
-            for expectation in suite_spec.get("expectations", []):
-                # GX renders its own 'notes' field in Data Docs; ours live in meta.notes.
-                meta = expectation.get("meta", {})
-                if meta.get("notes") and "notes" not in expectation:
-                    severity = meta.get("severity", ERROR)
-                    effect = "blocks the load" if severity == ERROR else "reported only"
-                    expectation["notes"] = f"{severity} ({effect}): {meta['notes']}"
-            suite = self.context.suites.add(gx.ExpectationSuite(**suite_spec))
-            self.suites[name] = suite
-            # Results come back in GX's order with evaluated parameters; name them from the JSON.
-            for added, written in zip(suite.expectations, spec["expectations"], strict=True):
-                assert added.expectation_type == written["type"]
-                meta = written.get("meta", {})
-                self.names[added.id] = (
-                    describe(written),
-                    meta.get("severity", ERROR),
-                    meta.get("scope", BATCH),
-                    meta.get("reason"),
-                )
-        self.last_results: dict[str, Any] = {}
+        tables = {*VALIDATED_TABLES, *derived_frames()}
+        unknown = sorted(set(self.specs) - tables)
+        if unknown:
+            raise ValueError(f"expectation suites name no table to validate: {', '.join(unknown)}")
         # The columns each suite reads (None: a table-level expectation may read any).
         self.columns = {
             name: checked_columns(spec.get("expectations", [])) for name, spec in self.specs.items()
         }
+        self.table_columns = {
+            name: self.columns_to_read(name, schema) for name, schema in VALIDATED_TABLES.items()
+        }
+        self.context = gx.get_context(mode="ephemeral")
+        # Progress bars print on every validation; TQDM_DISABLE does not stop them.
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self._scratch = tempfile.TemporaryDirectory(prefix="newswire-validation-")
+        self._sources = itertools.count()
+        # One GX data source over the validation database, reused while the database's path
+        # stays the same, and its tables' batch definitions, added the first time a table has
+        # rows: adding a data source and its assets cost 0.5-0.9 s per validation.
+        self._source: Any = None
+        self._source_path: Path | None = None
+        self._batches: dict[str, Any] = {}
+        self.suites: dict[str, Any] = {}
+        self.names: dict[str | None, tuple[str, str, str, str | None]] = {}
+        for name, spec in self.specs.items():
+            self.suites[name] = self._add_suite(spec)
+        self.last_results: dict[str, Any] = {}
+
+    def _add_suite(self, spec: Mapping[str, Any]) -> Any:
+        """Add one suite to the context and name its expectations from their JSON."""
+        suite_spec = copy.deepcopy(dict(spec))
+        for expectation in suite_spec.get("expectations", []):
+            # GX renders its own 'notes' field in Data Docs; ours live in meta.notes.
+            meta = expectation.get("meta", {})
+            if meta.get("notes") and "notes" not in expectation:
+                severity = meta.get("severity", ERROR)
+                effect = "blocks the load" if severity == ERROR else "reported only"
+                expectation["notes"] = f"{severity} ({effect}): {meta['notes']}"
+        suite = self.context.suites.add(self.gx.ExpectationSuite(**suite_spec))
+        # Results come back in GX's order with evaluated parameters; name them from the JSON.
+        for added, written in zip(suite.expectations, spec["expectations"], strict=True):
+            assert added.expectation_type == written["type"]
+            meta = written.get("meta", {})
+            self.names[added.id] = (
+                describe(written),
+                meta.get("severity", ERROR),
+                meta.get("scope", BATCH),
+                meta.get("reason"),
+            )
+        return suite
+
+    def close(self) -> None:
+        """Remove the data source and the scratch folder of validations given no database
+        path."""
+        self._drop_source()
+        self._scratch.cleanup()
 
     @staticmethod
     def _result_format(spec: Mapping[str, Any]) -> Any:
-        """BASIC keeps a sample of unexpected values and costs a third less than SUMMARY; a
-        suite with row-level expectations also names the articles of the failing rows."""
+        """BASIC keeps a sample of unexpected values; a suite with row-level expectations also
+        names the articles of every failing row."""
         if any(e.get("meta", {}).get("scope") == ROW for e in spec.get("expectations", [])):
             return {
                 "result_format": "COMPLETE",
@@ -255,42 +283,43 @@ class SuiteRunner:
 
     def columns_to_read(self, table: str, schema: pa.Schema) -> list[str]:
         """The columns of a batch table that validating it and deriving frames from it read."""
+        computed = list(COMPUTED.get(table, {}))
         own = self.columns.get(table, [])
         if own is None:
-            return list(schema.names)
+            return [*schema.names, *computed]
         wanted = {*own, *DERIVED_INPUTS.get(table, ())}
         for child, child_column, parent, parent_column in REFERENCES:
             if child == table:
                 wanted.add(child_column)
             if parent == table:
                 wanted.add(parent_column)
-        # At least one column, so a table read back still knows its number of rows.
-        return [name for name in schema.names if name in wanted] or list(schema.names[:1])
+        # At least one column, so a table still knows its number of rows.
+        return [name for name in [*schema.names, *computed] if name in wanted] or list(
+            schema.names[:1]
+        )
 
     def validate(
         self,
-        frames: Mapping[str, pd.DataFrame],
+        sources: Mapping[str, TableSource],
+        accounting: Mapping[str, int],
         parameters: Mapping[str, Any],
         only: Iterable[str] | None = None,
-        *,
-        continuing: bool = False,
+        database: Path | None = None,
     ) -> list[DqResult]:
-        """Run every suite (or ``only`` these) against its frame; one result per expectation.
-
-        ``continuing`` says these frames are a later part (chunk group) of the same batch: the
-        GX results kept for Data Docs are then those of the first part where a suite failed.
-        """
+        """Copy a batch into a new validation database (at ``database``, else in a scratch
+        folder), derive its frames, and run every suite (or ``only`` these) against its table;
+        one result per expectation."""
         names = sorted(self.specs) if only is None else sorted(only)
-        missing = sorted(set(names) - set(frames))
-        if missing:
-            raise ValueError(f"expectation suites with no frame to validate: {', '.join(missing)}")
+        unknown = sorted(set(names) - set(self.specs))
+        if unknown:
+            raise ValueError(f"no expectation suite named: {', '.join(unknown)}")
+        path = Path(self._scratch.name) / DATABASE_NAME if database is None else database
+        rows = build_database(path, sources, accounting, self.table_columns)
+        self.last_results = {}
         results: list[DqResult] = []
-        if not continuing:
-            self.last_results = {}
+        checked = [name for name in names if rows.get(name)]
         for name in names:
-            spec = self.specs[name]
-            frame = frames[name]
-            if frame.empty:
+            if name not in checked:
                 # Aggregate expectations (means, proportions) are undefined on no rows.
                 results.extend(
                     DqResult(
@@ -301,36 +330,90 @@ class SuiteRunner:
                         NO_ROWS,
                         e.get("meta", {}).get("severity", ERROR),
                     )
-                    for e in spec["expectations"]
+                    for e in self.specs[name]["expectations"]
                 )
-                continue
-            batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
-            outcome = batch.validate(
-                self.suites[name],
-                expectation_parameters=dict(parameters),
-                result_format=self._result_format(spec),
-            )
-            earlier = self.last_results.get(name)
-            if earlier is None or earlier.success:
-                self.last_results[name] = outcome
-            for result in outcome.results:
-                config = result.expectation_config
-                assert config is not None  # GX sets it on every result of a suite run
-                expectation, severity, scope, reason = self.names[config.id]
-                results.append(
-                    DqResult(
-                        table_name=name,
-                        expectation=expectation,
-                        success=bool(result.success),
-                        unexpected_count=_unexpected_count(result.result),
-                        details=_details(result),
-                        severity=severity,
-                        scope=scope,
-                        reason=reason,
-                        rejected_articles=_failing_articles(result) if scope == ROW else (),
+        try:
+            for name in checked:
+                outcome = (
+                    self._batch_definition(path, name)
+                    .get_batch()
+                    .validate(
+                        self.suites[name],
+                        expectation_parameters=dict(parameters),
+                        result_format=self._result_format(self.specs[name]),
                     )
                 )
-        return results
+                self.last_results[name] = outcome
+                results.extend(self._results(name, outcome))
+        finally:
+            self._release_source()
+        return sorted(results, key=lambda r: names.index(r.table_name))
+
+    def _batch_definition(self, path: Path, table: str) -> Any:
+        """The whole-table batch definition of one table of the database at ``path``; the data
+        source is added for the first validation of a database there, an asset for the first
+        validation of the table."""
+        if self._source is None or self._source_path != path:
+            self._drop_source()
+            # GX's stubs leave out the engine ``kwargs`` that add_sql takes and passes on.
+            sources: Any = self.context.data_sources
+            self._source = sources.add_sql(
+                f"validation_{next(self._sources)}",
+                connection_string=f"duckdb:///{path}",
+                kwargs={
+                    "connect_args": {"config": dict(CONNECTION_CONFIG)},
+                    "query_cache_size": 0,
+                },
+            )
+            self._source_path = path
+        if table not in self._batches:
+            asset = self._source.add_table_asset(table, table_name=table)
+            self._batches[table] = asset.add_batch_definition_whole_table("batch")
+        return self._batches[table]
+
+    def _release_source(self) -> None:
+        """Close the data source's connections to the database file after a validation, and
+        forget the metrics GX computed: a batch of the same table has the same batch id in the
+        next validation, whose database has other rows."""
+        if self._source is None:
+            return
+        execution_engine = self._source.get_execution_engine()
+        gx_duckdb.forget_metrics(execution_engine)
+        # The data source keeps an engine of its own (it tests the connection) beside its
+        # execution engine's; both hold pooled connections to the file.
+        execution_engine.engine.dispose()
+        self._source.get_engine().dispose()
+
+    def _drop_source(self) -> None:
+        """Remove the data source (a database at another path gets a new one)."""
+        if self._source is None:
+            return
+        self._release_source()
+        self.context.data_sources.delete(self._source.name)
+        self._source = None
+        self._source_path = None
+        self._batches = {}
+
+    def _results(self, name: str, outcome: Any) -> Iterator[DqResult]:
+        for result in outcome.results:
+            config = result.expectation_config
+            assert config is not None  # GX sets it on every result of a suite run
+            expectation, severity, scope, reason = self.names[config.id]
+            yield DqResult(
+                table_name=name,
+                expectation=expectation,
+                success=bool(result.success),
+                unexpected_count=_unexpected_count(result.result),
+                details=_details(result),
+                severity=severity,
+                scope=scope,
+                reason=reason,
+                rejected_articles=_failing_articles(result) if scope == ROW else (),
+            )
+
+
+def _severity(expectation: Mapping[str, Any]) -> str:
+    return str(expectation.get("meta", {}).get("severity", ERROR))
 
 
 def _failing_articles(result: Any) -> tuple[str, ...]:
@@ -339,39 +422,6 @@ def _failing_articles(result: Any) -> tuple[str, ...]:
         return ()
     rows = result.result.get("unexpected_index_list") or []
     return tuple(sorted({str(r["article_id"]) for r in rows if r.get("article_id") is not None}))
-
-
-def merge_results(parts: Iterable[Sequence[DqResult]]) -> list[DqResult]:
-    """One result per expectation over the chunk groups of a batch validated group by group.
-
-    An expectation passes when it passed on every group; unexpected counts add up; the details
-    are those of the first group where it failed (else of the first group with rows). Aggregate
-    expectations (a mean, a proportion) are thus checked on every group, not on their union.
-    """
-    merged: dict[tuple[str, str, int], DqResult] = {}
-    for results in parts:
-        seen: dict[tuple[str, str], int] = {}
-        for result in results:
-            occurrence = seen.get((result.table_name, result.expectation), 0)
-            seen[(result.table_name, result.expectation)] = occurrence + 1
-            key = (result.table_name, result.expectation, occurrence)
-            earlier = merged.get(key)
-            if earlier is None:
-                merged[key] = result
-                continue
-            counts = [
-                c for c in (earlier.unexpected_count, result.unexpected_count) if c is not None
-            ]
-            keep_earlier = not earlier.success or (result.success and earlier.details != NO_ROWS)
-            merged[key] = replace(
-                earlier if keep_earlier else result,
-                success=earlier.success and result.success,
-                unexpected_count=sum(counts) if counts else None,
-                rejected_articles=tuple(
-                    sorted({*earlier.rejected_articles, *result.rejected_articles})
-                ),
-            )
-    return list(merged.values())
 
 
 def _unexpected_count(result: Mapping[str, Any]) -> int | None:
@@ -412,47 +462,39 @@ class Validation:
     runner: SuiteRunner | None = None
 
 
-# Frames whose rows span the whole run: validated once, not with every group of chunks.
-RUN_FRAMES = frozenset(
-    {"entities", "entity_aliases", "run_accounting", "story_versions", "story_checks"}
-)
-# Chunks validated together: GX costs about a second per batch of suites whatever its rows, and
-# each chunk's frames take tens of MB. Two chunks are the 10,000 files of a smaller run, so a
-# bigger run validates in groups no bigger than that run's whole batch (flat memory: four
-# chunks per group took 1.08 GB at 100,000 stories, two 0.87 GB).
-VALIDATE_CHUNKS = 2
+# The validation database's file in a run's staging folder.
+DATABASE_NAME = "validation.duckdb"
 
 
 def validate_batch(
     batch: StagedBatch, accounting: Mapping[str, int], expectations_dir: Path, today: date
 ) -> Validation:
-    """Validate the staged Parquet batch with the suites in ``expectations_dir``, a group of
-    chunks at a time (see ``merge_results`` for what that means for aggregate checks)."""
-    from flows.memory import give_back
-
+    """Validate the whole staged batch with the suites in ``expectations_dir``, in one pass:
+    DuckDB reads the staged Parquet once into the run's validation database."""
     suites = load_suites(expectations_dir)
-    runner = SuiteRunner(suites)
-    parameters = validation_parameters(today, suites)
-    run_tables = {
-        name: batch.read_run_table(name)
-        for name in ("entities", "entity_aliases", "story_versions")
-    }
-    # Rows that span the run are validated once, on their own: their frames used to be built
-    # again with every group of chunks, and added to each group's memory.
-    frames = run_frames(run_tables, batch.row_counts(), accounting)
-    parts = [runner.validate(frames, parameters, [n for n in runner.specs if n in RUN_FRAMES])]
-    # The groups need only the entity ids, which their mentions must name.
-    entity_ids = {"entities": run_tables["entities"].select(["entity_id"])}
-    del run_tables, frames
-    per_group = [name for name in runner.specs if name not in RUN_FRAMES]
-    # Only the columns the suites and derived frames read: story text is most of a batch.
-    columns = {name: runner.columns_to_read(name, schema) for name, schema in CHUNK_TABLES.items()}
-    for indexes in batch.chunk_groups(VALIDATE_CHUNKS):
-        # GX leaves reference cycles that hold the previous part's frames until the cyclic GC
-        # runs: without a collection here, groups piled up (RSS 820 -> 1,017 MB at 100,000).
-        give_back()
-        tables = {**batch.read_chunks(indexes, columns), **entity_ids}
-        frames = batch_frames(tables, accounting)
-        parts.append(runner.validate(frames, parameters, per_group, continuing=True))
-        del tables, frames
-    return Validation(merge_results(parts), runner)
+    runner = shared_runner(suites)
+    results = runner.validate(
+        batch.files_by_table(),
+        accounting,
+        validation_parameters(today, suites),
+        database=batch.folder / DATABASE_NAME,
+    )
+    return Validation(results, runner)
+
+
+# The process's runner for validate_batch, with the suites it holds (as JSON).
+_SHARED: dict[str, SuiteRunner] = {}
+
+
+def shared_runner(suites: Mapping[str, dict[str, Any]]) -> SuiteRunner:
+    """One runner per process for the same suites: a run validates again after rejecting
+    stories, and tests validate many batches; a GX context with every suite costs 1-2 s to
+    set up. Suites that changed get a new runner (the old one is closed)."""
+    key = json.dumps(suites, sort_keys=True)
+    runner = _SHARED.get(key)
+    if runner is None:
+        for old in _SHARED.values():
+            old.close()
+        _SHARED.clear()
+        runner = _SHARED[key] = SuiteRunner(suites)
+    return runner

@@ -412,10 +412,6 @@ class SuiteRunner:
             )
 
 
-def _severity(expectation: Mapping[str, Any]) -> str:
-    return str(expectation.get("meta", {}).get("severity", ERROR))
-
-
 def _failing_articles(result: Any) -> tuple[str, ...]:
     """The article ids of the rows that broke a row-level expectation."""
     if result.success:

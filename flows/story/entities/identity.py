@@ -14,7 +14,9 @@ legal forms do not count, and fixed aliases fold into their canonical name::
 The key is a function of the name alone: it does not change as the archive grows, and it does
 not hold the type (an entity has one type, decided from all its mentions; 'Warren Buffett' is
 the same id in a story that typed him ORG). Short forms ('Alibaba' for 'Alibaba Group Holding
-Ltd.') are resolved inside a story, not here.
+Ltd.') are resolved inside a story, not here; a story that names an entity only by a short
+form is merged into the full name's entity across the archive by the load
+(sql/load/05_entity_merges_*.sql), which keeps the retired id resolvable.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ One benchmark run, always in this order, so figures are measured the same way ev
 
 1. the corpus: N invented stories from ``bench.story_generator`` (or a copy of ``--corpus``)
    in ``<out>/input``; the warehouse ``<out>/warehouse`` starts empty;
-2. Prefect's own start-up: a process that runs an empty flow (the floor of any command);
+2. Prefect's own start-up: a process that runs an empty flow (the floor of any command). Every
+   command talks to the local Prefect server that ``newswire run`` starts once and reuses
+   (started here when none runs, not measured); ``--prefect ephemeral`` gives each command
+   Prefect's temporary in-process server instead, as a run with no server pays it;
 3. the full load: ``newswire run`` (the real flow: Prefect, DuckDB, Parquet, GX) in a child
    process, timed from outside (wall) and per stage from inside, with the peak memory of its
    process tree sampled every 50 ms;
@@ -577,6 +580,7 @@ class BenchmarkResult:
     """Every figure of one benchmark run (also written as JSON next to the warehouse)."""
 
     corpus: str
+    prefect_api: str
     entities_mode: str
     sample_every: int
     cpus: int
@@ -606,6 +610,25 @@ def median_run(runs: Sequence[ProcessRun]) -> ProcessRun:
     """The run with the median wall time (the lower middle one of an even count)."""
     ordered = sorted(runs, key=lambda run: run.wall_seconds)
     return ordered[(len(ordered) - 1) // 2]
+
+
+def use_prefect(mode: str) -> str:
+    """Point the commands this benchmark starts at a Prefect API, and say which.
+
+    ``server``: the one ``PREFECT_API_URL`` names, else the local server that ``newswire run``
+    starts once and reuses (started here when none answers; its start is not measured).
+    ``ephemeral``: each command starts Prefect's temporary server, as with no server at all.
+    """
+    if mode == "ephemeral":
+        os.environ.pop("PREFECT_API_URL", None)
+        return "ephemeral (each command starts Prefect's temporary server)"
+    if os.environ.get("PREFECT_API_URL"):
+        return f"{os.environ['PREFECT_API_URL']} (PREFECT_API_URL)"
+    from flows.orchestration.prefect_env import configure_prefect
+    from flows.orchestration.server import connect
+
+    configure_prefect()  # the server's database in the project's .prefect/, as newswire run
+    return f"{connect()} (the local server newswire run reuses)"
 
 
 def _prefect_database() -> Path:
@@ -664,6 +687,8 @@ def run_benchmark(arguments: argparse.Namespace) -> BenchmarkResult:
     step("preparing the corpus")
     corpus = prepare_corpus(arguments, input_dir)
     step(corpus)
+    prefect_api = use_prefect(arguments.prefect)
+    step(f"Prefect API of every command: {prefect_api}")
     if not _prefect_database().exists():
         step("first start of Prefect (migrates its database: not measured)")
         run_child(["noop"], logs / "noop-first.log")
@@ -704,6 +729,7 @@ def run_benchmark(arguments: argparse.Namespace) -> BenchmarkResult:
         after = warehouse_checksums(database)
     result = BenchmarkResult(
         corpus=corpus,
+        prefect_api=prefect_api,
         entities_mode=arguments.entities,
         sample_every=sample_every,
         cpus=os.cpu_count() or 1,
@@ -780,6 +806,7 @@ def render(result: BenchmarkResult) -> str:
         f"machine: {result.cpus} CPUs; load average {_load(result.load_before)} before, "
         f"{_load(result.load_after)} after",
         f"entities: {entity_note}",
+        f"Prefect API: {result.prefect_api}",
         "",
         f"full load: {files:,} files, {articles:,} articles loaded",
         f"  {'stage':<40}{'seconds':>10}{'files/s':>12}{'articles/s':>12}",
@@ -1035,6 +1062,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="at the end, run 'newswire run --full-refresh' on the loaded warehouse: print its "
         "entities stage beside the full load's (the span cache spares the model) and check that "
         "every data table is unchanged",
+    )
+    parser.add_argument(
+        "--prefect",
+        choices=("server", "ephemeral"),
+        default="server",
+        help="'server' (default): every command uses the local Prefect server, as newswire run "
+        "does (PREFECT_API_URL if set); 'ephemeral': each command starts Prefect's temporary "
+        "server, the cost of a run with no server",
     )
     parser.add_argument(
         "--sample-every",

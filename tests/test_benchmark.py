@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from bench.benchmark import main
+from bench.benchmark import main, use_prefect
 
 FIGURES = (
     "discover",
@@ -20,6 +21,7 @@ FIGURES = (
     "(load statements, beside validate)",
     "flow total",
     "command wall",
+    "Prefect API: http",
     "I/O: read every file",
     "DuckDB read_",
     "parser alone, one core",
@@ -48,8 +50,13 @@ FIGURES = (
 
 
 def test_small_benchmark_prints_every_figure(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    prefect_api_url: str,
 ) -> None:
+    # Every command talks to one real Prefect server, as newswire run does with the local one.
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api_url)
     out = tmp_path / "bench"
     # Entities of one story in ten (scaled up in the figures): spaCy would take minutes here.
     arguments = ["--count", "200", "--seed", "3", "--out", str(out), "--repeat", "2"]
@@ -106,3 +113,11 @@ def test_repeat_must_be_at_least_one(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--count", "10", "--out", str(tmp_path / "bench"), "--repeat", "0"]) == 1
     assert "--repeat must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "bench").exists()  # refused before anything ran
+
+
+def test_prefect_modes_name_the_api_every_command_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert use_prefect("server").startswith("http://127.0.0.1:9/api")
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+    assert use_prefect("ephemeral").startswith("ephemeral")
+    assert "PREFECT_API_URL" not in os.environ

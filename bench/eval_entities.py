@@ -53,7 +53,6 @@ import argparse
 import hashlib
 import json
 import pickle
-import re
 import sys
 import time
 from collections import defaultdict
@@ -64,6 +63,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flows.quality.entity_audit import fold_name
 from flows.story.entities import _UNUSED_COMPONENTS as UNUSED_COMPONENTS
 from flows.story.entities import MODEL_NAME, EntityExtractor, EntityMention, RawSpan, StoryText
 from flows.story.parse import ParsedStory, parse_story
@@ -75,28 +75,13 @@ _CLASS_OF = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE+LOC", "LOC": "GPE+LOC
 # Normalization
 # --------------------------------------------------------------------------------------------
 
-_LEGAL = (
-    "inc|incorporated|corp|corporation|co|cos|company|ltd|limited|plc|llc|llp|lp|l\\.p|l\\.l\\.c"
-    "|ag|sa|s\\.a|se|nv|n\\.v|bv|b\\.v|ab|asa|oyj|spa|s\\.p\\.a|gmbh|kgaa|bhd|tbk|pte|pty|pjsc"
-    "|ojsc|jsc|pao|oao|kk|k\\.k|sab de cv|sa de cv"
-)
-_LEGAL_TAIL = re.compile(rf"(?:\s*,)?\s+(?:{_LEGAL})\.?$", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$|['\u2019]$", re.IGNORECASE)
-_PUNCT = re.compile(r"[^\w\s]|_")
 _US = {"us", "usa", "united states", "united states of america"}
 
 
 def fold(text: str) -> str:
     """Case, punctuation, possessive and legal suffix do not count: the guidelines' matching
-    key before the 'U.S.' rule. Whitespace is collapsed."""
-    text = " ".join(text.split())
-    text = _POSSESSIVE.sub(lambda m: "s" if m.group(0)[0] in "sS" else "", text)
-    while True:
-        cut = _LEGAL_TAIL.sub("", text)
-        if cut == text or not cut.strip():
-            break
-        text = cut
-    return " ".join(_PUNCT.sub("", text).lower().split())
+    key before the 'U.S.' rule (``newswire eval``'s own folding)."""
+    return fold_name(text)
 
 
 def norm(text: str) -> str:
@@ -338,23 +323,13 @@ def warehouse_entities(
 
 
 def warehouse_merged_names(warehouse: Path) -> None:
-    """The merged-names count over a loaded warehouse's own entities (after its merges)."""
-    import duckdb
+    """The merged-names count over a loaded warehouse's own entities (``newswire eval``)."""
+    from flows.commands.operator import entity_audit
+    from flows.quality.entity_audit import write_audit
+    from flows.settings import WarehouseLayout
 
-    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as connection:
-        rows = connection.execute("select entity_id, name, entity_type from entities").fetchall()
-    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
-    for entity_id, name, entity_type in rows:
-        groups[(entity_type, fold(name))].add(entity_id)
-        names[entity_id] = name
-    split = {k: ids for k, ids in groups.items() if len(ids) > 1 and k[1]}
-    n_ids = len({i for ids in split.values() for i in ids})
-    print(f"\n== ids in the warehouse {warehouse}: {len(rows)} entities ==")
-    print(f"  merged-names count: {n_ids} ids in {len(split)} groups of one type whose names")
-    print("    differ only by legal suffix, case or punctuation")
-    for (etype, _), ids in sorted(split.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:12]:
-        print(f"    {etype:7} {' | '.join(sorted(names[i] for i in ids))}")
+    print(f"\n== ids in the warehouse {warehouse} (newswire eval) ==")
+    write_audit(entity_audit(WarehouseLayout(warehouse)), sys.stdout, show=12)
 
 
 def print_errors(articles: Sequence[Article], predictions: Sequence[list[Entity]]) -> None:

@@ -130,3 +130,36 @@ def test_a_reader_that_stops_reading_gets_no_traceback(seed_reference: Path) -> 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and done.stdout.startswith("article_id")
+
+
+def test_eval_counts_one_entity_split_under_two_ids(
+    seed_reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newswire eval` finds ids of one type whose names differ only by case, punctuation or a
+    legal suffix, and reads without changing the warehouse."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(seed_reference, warehouse, symlinks=True)
+    database = warehouse / "news.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        (entities,) = connection.execute("select count(*) from entities").fetchone() or (0,)
+        # One real entity under a second id, as a resolver bug would leave it.
+        connection.execute(
+            "insert into entities by name select 'split-test-id' as entity_id, "
+            "upper(name) || ', Ltd.' as name, * exclude (entity_id, name) "
+            "from entities where entity_type = 'ORG' order by entity_id limit 1"
+        )
+        (name,) = connection.execute(
+            "select name from entities where entity_id = 'split-test-id'"
+        ).fetchone() or ("",)
+    before = database.read_bytes()
+
+    assert cli.main(["eval", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert f"entities            {entities + 1:,}\n" in out
+    assert "merged-names count  2 ids in 1 group:" in out
+    listed = [line for line in out.splitlines() if line.startswith("  ORG")]
+    assert len(listed) == 1 and name in listed[0]
+    assert database.read_bytes() == before  # read-only
+
+    assert cli.main(["eval", "--warehouse", str(tmp_path / "none")]) == 1
+    assert "no warehouse at" in capsys.readouterr().err

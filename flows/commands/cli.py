@@ -177,6 +177,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_warehouse(report)
 
+    evaluate = commands.add_parser(
+        "eval",
+        help="audit entity ids: names that differ only by case, punctuation or legal suffix",
+        description=(
+            "Read the warehouse (read-only) and print how many entities it holds, how many ids "
+            "the archive-level merges retired, and the merged-names count: ids of one type "
+            "whose names differ only by case, punctuation, a possessive or a legal suffix "
+            "('Apple Inc.' / 'Apple'), which should be one entity. "
+            f"Exit {EXIT_FAILED} when news.duckdb cannot be read."
+        ),
+    )
+    _add_warehouse(evaluate)
+    evaluate.add_argument(
+        "--show",
+        type=int,
+        default=20,
+        metavar="N",
+        help="how many groups of split names to list (default: 20)",
+    )
+
     restore = commands.add_parser(
         "restore",
         help="rebuild a damaged news.duckdb from the newest complete Parquet snapshot",
@@ -412,6 +432,22 @@ def command_status(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_eval(arguments: argparse.Namespace) -> int:
+    """Print the entity audit; one line and a failure when news.duckdb cannot be read."""
+    import duckdb
+
+    from flows.commands.operator import entity_audit, error_line
+    from flows.quality.entity_audit import write_audit
+
+    try:
+        audit = entity_audit(WarehouseLayout(arguments.warehouse))
+    except (duckdb.Error, OSError) as error:
+        print(f"newswire: {error_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    write_audit(audit, sys.stdout, show=max(arguments.show, 0))
+    return EXIT_OK
+
+
 def command_sql(arguments: argparse.Namespace) -> int:
     """Run a query that only reads on the sandboxed connection and print its results."""
     import duckdb
@@ -468,6 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": command_report,
         "serve": command_serve,
         "status": command_status,
+        "eval": command_eval,
         "sql": command_sql,
         "shell": command_shell,
     }

@@ -32,6 +32,8 @@ from flows.store.sql import sql_text
 if TYPE_CHECKING:
     import duckdb
 
+    from flows.quality.entity_audit import EntityAudit
+
 # duckdb, pyarrow and the warehouse modules are imported where used: `newswire --help` and
 # the other commands should start in a blink.
 
@@ -415,6 +417,20 @@ def status(warehouse: WarehouseLayout, output: TextIO, runs: int = 5) -> str | N
     output.write("\ntables\n")
     write_result(["table", "rows"], list(counts.items()), output)
     return None
+
+
+def entity_audit(warehouse: WarehouseLayout) -> EntityAudit:
+    """The entity audit of ``newswire eval``, read on the sandboxed connection."""
+    from flows.quality.entity_audit import EntityAudit, split_names
+
+    with read_only(warehouse) as connection:
+        rows = connection.execute(sql_text("queries/entity_audit_entities.sql")).fetchall()
+        tables = {name for (name,) in connection.execute("show tables").fetchall()}
+        retired = 0
+        if "entity_id_merges" in tables:
+            row = connection.execute(sql_text("queries/entity_audit_retired.sql")).fetchone()
+            retired = int(row[0]) if row else 0
+    return EntityAudit(entities=len(rows), split_names=split_names(rows), retired_ids=retired)
 
 
 def run_query_params(

@@ -1,0 +1,48 @@
+"""The entity audit's name folding and grouping (pure functions, no warehouse)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from flows.quality.entity_audit import EntityAudit, fold_name, split_names, write_audit
+
+
+@pytest.mark.parametrize(
+    ("name", "folded"),
+    [
+        ("Harbor Lantern Inc.", "harbor lantern"),
+        ("HARBOR LANTERN", "harbor lantern"),
+        ("Harbor-Lantern Co., Ltd.", "harborlantern"),
+        ("Quillfeather's", "quillfeather"),
+        ("Ames Brothers'", "ames brothers"),
+        ("  Velden   Group  AG ", "velden group"),
+        ("Inc.", "inc"),  # a suffix alone is kept: nothing would be left
+    ],
+)
+def test_fold_name_drops_what_does_not_tell_entities_apart(name: str, folded: str) -> None:
+    assert fold_name(name) == folded
+
+
+def test_split_names_groups_ids_of_one_type_only() -> None:
+    rows = [
+        ("a1", "Harbor Lantern Inc.", "ORG"),
+        ("a2", "Harbor Lantern", "ORG"),
+        ("a3", "harbor lantern", "PERSON"),  # another type: not the same entity
+        ("b1", "Velden", "GPE"),
+        ("c1", "...", "ORG"),  # folds to nothing: never grouped
+        ("c2", "!!", "ORG"),
+    ]
+    found = split_names(rows)
+    assert [(s.entity_type, s.names, s.entity_ids) for s in found] == [
+        ("ORG", ("Harbor Lantern", "Harbor Lantern Inc."), ("a1", "a2"))
+    ]
+    audit = EntityAudit(entities=len(rows), split_names=found, retired_ids=3)
+    assert audit.merged_names_count == 2
+    output = io.StringIO()
+    write_audit(audit, output, show=0)
+    text = output.getvalue()
+    assert "merged-names count  2 ids in 1 group:" in text
+    assert "... and 1 more groups" in text
+    assert "ids merged into another across the archive  3" in text

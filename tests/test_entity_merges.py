@@ -161,3 +161,36 @@ def test_a_short_form_two_entities_share_is_not_merged(tmp_path: Path, feed: Pat
         "Okonkwo",
     )
     assert sorted(short_forms) == sorted([(FULL_ID,), (entity_id_for("Chidi Okonkwo"),)])
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_short_form_the_archive_uses_mostly_for_one_entity_is_merged(
+    tmp_path: Path, feed: Path
+) -> None:
+    """Three stories use 'Okonkwo' for the governor, one for the minister: the surname-only
+    story is about the governor (three times as many stories as all others together)."""
+    settings = Settings(
+        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
+    ).resolved()
+    third = IN_FULL.replace("Unveils Port Budget", "Presents Port Budget")
+    third = third.replace("2024-03-04", "2024-03-06").replace("Tuesday", "Wednesday")
+    minister = IN_FULL_AGAIN.replace("Governor Adaeze Okonkwo", "Minister Chidi Okonkwo")
+    minister = minister.replace("Port Budget Passes", "Harbour Plan Passes")
+    minister = minister.replace("2024-03-11", "2024-03-12").replace("Monday", "Tuesday")
+    stories = {"follow-up.txt": FOLLOW_UP, "a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN}
+    stories |= {"a3.txt": third, "b.txt": minister}
+    for name, text in stories.items():
+        (feed / name).write_text(text, encoding="utf-8")
+    run_with(settings)
+    warehouse = settings.warehouse_dir
+    short_forms = query(
+        warehouse,
+        "select entity_id from entity_aliases where alias = ? and resolution = 'short_form'",
+        "Okonkwo",
+    )
+    assert sorted(short_forms) == sorted([(FULL_ID,), (entity_id_for("Chidi Okonkwo"),)])
+    follow_up = mentions_by_headline(warehouse)[FOLLOW_UP_HEADLINE]
+    assert FULL_ID in follow_up and SURNAME_ID not in follow_up
+    assert query(warehouse, "select merged_id, entity_id from entity_id_merges") == [
+        (SURNAME_ID, FULL_ID)
+    ]

@@ -75,6 +75,17 @@ def entity_tables(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+def run_feed(tmp_path: Path, feed: Path, stories: dict[str, str]) -> Path:
+    """Write the stories into the feed, run once, return the warehouse."""
+    settings = Settings(
+        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
+    ).resolved()
+    for name, text in stories.items():
+        (feed / name).write_text(text, encoding="utf-8")
+    run_with(settings)
+    return settings.warehouse_dir
+
+
 @pytest.fixture
 def feed(tmp_path: Path) -> Path:
     folder = tmp_path / "feed"
@@ -140,23 +151,18 @@ def test_a_later_story_in_full_merges_the_short_form_id_and_keeps_it_resolvable(
 
 @pytest.mark.usefixtures("prefect_server")
 def test_a_short_form_two_entities_share_is_not_merged(tmp_path: Path, feed: Path) -> None:
-    settings = Settings(
-        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
-    ).resolved()
     other = IN_FULL.replace("Adaeze Okonkwo", "Chidi Okonkwo").replace("Governor", "Minister")
     other = other.replace("2024-03-04", "2024-03-05").replace("port of", "harbour of")
     other_again = IN_FULL_AGAIN.replace("Adaeze Okonkwo", "Chidi Okonkwo")
     other_again = other_again.replace("2024-03-11", "2024-03-12").replace("Monday", "Tuesday")
     stories = {"follow-up.txt": FOLLOW_UP, "a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN}
     stories |= {"b.txt": other, "b2.txt": other_again}
-    for name, text in stories.items():
-        (feed / name).write_text(text, encoding="utf-8")
-    run_with(settings)
-    follow_up = mentions_by_headline(settings.warehouse_dir)[FOLLOW_UP_HEADLINE]
+    warehouse = run_feed(tmp_path, feed, stories)
+    follow_up = mentions_by_headline(warehouse)[FOLLOW_UP_HEADLINE]
     assert SURNAME_ID in follow_up, "'Okonkwo' names two people in the archive: left alone"
-    assert query(settings.warehouse_dir, "select count(*) from entity_id_merges") == [(0,)]
+    assert query(warehouse, "select count(*) from entity_id_merges") == [(0,)]
     short_forms = query(
-        settings.warehouse_dir,
+        warehouse,
         "select entity_id from entity_aliases where alias = ? and resolution = 'short_form'",
         "Okonkwo",
     )
@@ -169,9 +175,6 @@ def test_a_short_form_the_archive_uses_mostly_for_one_entity_is_merged(
 ) -> None:
     """Three stories use 'Okonkwo' for the governor, one for the minister: the surname-only
     story is about the governor (three times as many stories as all others together)."""
-    settings = Settings(
-        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
-    ).resolved()
     third = IN_FULL.replace("Unveils Port Budget", "Presents Port Budget")
     third = third.replace("2024-03-04", "2024-03-06").replace("Tuesday", "Wednesday")
     minister = IN_FULL_AGAIN.replace("Governor Adaeze Okonkwo", "Minister Chidi Okonkwo")
@@ -179,10 +182,7 @@ def test_a_short_form_the_archive_uses_mostly_for_one_entity_is_merged(
     minister = minister.replace("2024-03-11", "2024-03-12").replace("Monday", "Tuesday")
     stories = {"follow-up.txt": FOLLOW_UP, "a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN}
     stories |= {"a3.txt": third, "b.txt": minister}
-    for name, text in stories.items():
-        (feed / name).write_text(text, encoding="utf-8")
-    run_with(settings)
-    warehouse = settings.warehouse_dir
+    warehouse = run_feed(tmp_path, feed, stories)
     short_forms = query(
         warehouse,
         "select entity_id from entity_aliases where alias = ? and resolution = 'short_form'",

@@ -769,3 +769,31 @@ def test_the_grouped_name_scan_finds_what_one_flat_alternation_finds() -> None:
         expected = [(m.start(), m.end()) for m in flat.finditer(text)]
         assert [(m.start(), m.end()) for m in gazetteer._SCAN.finditer(text)] == expected
     assert all(bool(gazetteer._SCAN.fullmatch(name)) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "spaced"),
+    [
+        ("rose in Velmora.Castrine’s index fell", "rose in Velmora. Castrine’s index fell"),
+        ("up 0.4%Ostrava’s gauge slipped", "up 0.4% Ostrava’s gauge slipped"),
+        ("down 1.2%.Lindqvist said", "down 1.2%. Lindqvist said"),
+        ("at 9 a.m.Trade resumed", "at 9 a.m. Trade resumed"),
+        ("the U.S. and JD.Com and Quill.com", "the U.S. and JD.Com and Quill.com"),  # untouched
+    ],
+)
+def test_glued_sentences_are_read_apart(text: str, spaced: str) -> None:
+    out, inserted = model.unglue(text)
+    assert out == spaced
+    # Every character of the given text keeps its place through the offset map.
+    kept = [i for i in range(len(out)) if i not in inserted]
+    assert [model.original_offset(i, inserted) for i in kept] == list(range(len(text)))
+
+
+def test_a_name_glued_to_the_sentence_before_is_found_at_its_place(
+    extractor: EntityExtractor,
+) -> None:
+    text = "Japan’s Topix index fell 0.3%.Australia’s benchmark rose 0.4%Germany’s DAX slipped."
+    spans = extractor.ner_spans([text])[text]
+    places = {text[start:end].removesuffix("’s") for start, end, label in spans if label == "GPE"}
+    assert {"Japan", "Australia", "Germany"} <= places
+    assert extractor.identity.version.endswith("+" + model.TEXT_PREPARATION)

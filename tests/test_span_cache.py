@@ -36,6 +36,7 @@ from flows.story.entities import (
     RawSpan,
     installed_model,
 )
+from flows.story.entities.model import TEXT_PREPARATION
 from flows.story.parse import ParsedStory, decode, parse_story
 
 ENTITY_TABLES = ("entities", "entity_aliases", "entity_mentions")
@@ -88,7 +89,9 @@ def test_the_key_names_the_installed_model_as_spacy_does(entity_extractor: Entit
     """The stage keys the cache without loading spaCy; the loaded model says the same."""
     assert installed_model() == entity_extractor.identity
     assert entity_extractor.identity.name == MODEL_NAME
-    assert entity_extractor.identity.version == entity_extractor._nlp.meta["version"]
+    # The model's own version, and how newswire prepares the text it reads.
+    version = entity_extractor._nlp.meta["version"]
+    assert entity_extractor.identity.version == f"{version}+{TEXT_PREPARATION}"
 
 
 def test_a_text_hash_is_what_duckdb_computes_from_the_text() -> None:

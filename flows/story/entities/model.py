@@ -45,7 +45,8 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class ModelIdentity:
-    """Which model found a set of spans: its package name and its version (``nlp.meta``)."""
+    """Which model found a set of spans: its package name, and its version (``nlp.meta``) with
+    how newswire prepares the text it reads (``TEXT_PREPARATION``)."""
 
     name: str
     version: str
@@ -167,7 +168,8 @@ class EntityExtractor:
 
     @property
     def identity(self) -> ModelIdentity:
-        """The loaded model's package name and version (``nlp.meta``): the span cache's key."""
+        """The loaded model's package name and version (``nlp.meta``, with the text
+        preparation): the span cache's key."""
         return ModelIdentity(MODEL_NAME, f"{self._nlp.meta['version']}+{TEXT_PREPARATION}")
 
     def extract(self, stories: Sequence[StoryText]) -> list[list[EntityMention]]:

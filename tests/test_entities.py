@@ -212,6 +212,15 @@ def test_country_aliases_are_one_entity(extractor: EntityExtractor) -> None:
     assert found["Mexico"].mention_count == 2
 
 
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("Bloomberg TV", "Bloomberg Television"), ("BofA", "Bank of America Corp.")],
+)
+def test_fixed_short_names_share_the_full_name_id_in_other_stories(short: str, full: str) -> None:
+    """One story says 'Bloomberg TV', another 'Bloomberg Television': one id across stories."""
+    assert entity_id_for(short) == entity_id_for(full)
+
+
 def test_company_suffix_variants_are_one_entity(extractor: EntityExtractor) -> None:
     story = StoryText(
         "suffixes",

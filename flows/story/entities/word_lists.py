@@ -260,6 +260,8 @@ ORG_ALIASES: dict[str, tuple[str, ...]] = {
     "Bank of Japan": ("BOJ", "BoJ"),
     "Bank of England": ("BOE", "BoE"),
     "People's Bank of China": ("PBOC", "People\u2019s Bank of China"),
+    "Bank of America": ("BofA",),
+    "Bloomberg Television": ("Bloomberg TV", "BTV"),
 }
 
 # The wire's names. Inside a story they are ORG mentions like any other ('told Bloomberg News',

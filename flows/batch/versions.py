@@ -371,22 +371,36 @@ def story_versions_table(
         version = new_versions[key.article_id]
         final[key.article_id] = (version, key.published_date, True)
         touched.add(version.story_id)
-    rows = sorted(
-        (version.story_id, version.version, article_id, published, in_batch, version.is_latest)
+    rows = [
+        (article_id, version, published, in_batch)
         for article_id, (version, published, in_batch) in final.items()
         if version.story_id in touched
-    )
-    return pa.Table.from_pydict(
+    ]
+    table = pa.Table.from_pydict(
         {
-            "story_id": [row[0] for row in rows],
-            "article_id": [row[2] for row in rows],
-            "version": [row[1] for row in rows],
-            "is_latest": [row[5] for row in rows],
-            "published_date": [row[3] for row in rows],
-            "in_batch": [row[4] for row in rows],
+            "story_id": [row[1].story_id for row in rows],
+            "article_id": [row[0] for row in rows],
+            "version": [row[1].version for row in rows],
+            "is_latest": [row[1].is_latest for row in rows],
+            "published_date": [row[2] for row in rows],
+            "in_batch": [row[3] for row in rows],
         },
         schema=STORY_VERSIONS,
     )
+    # Sorted in Arrow, not as Python tuples (twice the time at 100,000 new articles); byte
+    # order of UTF-8 is code point order, so the rows come out as a tuple sort ordered them.
+    return table.sort_by([(name, "ascending") for name in _STORY_VERSIONS_ORDER])
+
+
+# The order of ``story_versions`` rows: story, version, then every other column.
+_STORY_VERSIONS_ORDER = (
+    "story_id",
+    "version",
+    "article_id",
+    "published_date",
+    "in_batch",
+    "is_latest",
+)
 
 
 def version_changes_table(changes: Mapping[str, Version]) -> pa.Table:

@@ -78,15 +78,10 @@ _CLASS_OF = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE+LOC", "LOC": "GPE+LOC
 _US = {"us", "usa", "united states", "united states of america"}
 
 
-def fold(text: str) -> str:
-    """Case, punctuation, possessive and legal suffix do not count: the guidelines' matching
-    key before the 'U.S.' rule (``newswire eval``'s own folding)."""
-    return fold_name(text)
-
-
 def norm(text: str) -> str:
-    """`fold`, and 'U.S.' (any spelling) = 'United States'."""
-    folded = fold(text)
+    """``fold_name`` (the folding of ``newswire eval``), and 'U.S.' (any spelling) = 'United
+    States'."""
+    folded = fold_name(text)
     return "united states" if folded in _US else folded
 
 
@@ -367,7 +362,7 @@ def merged_names(corpus: Path, extractor: EntityExtractor) -> None:
         for m in mentions:
             names[m.entity_id].add(m.name)
             types[m.entity_id].add(m.entity_type)
-            groups[(m.entity_type, fold(m.name))].add(m.entity_id)
+            groups[(m.entity_type, fold_name(m.name))].add(m.entity_id)
     split = {k: ids for k, ids in groups.items() if len(ids) > 1 and k[1]}
     n_ids = len({i for ids in split.values() for i in ids})
     multi = {i: t for i, t in types.items() if len(t) > 1}

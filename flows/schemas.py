@@ -39,12 +39,6 @@ ARTICLES = pa.schema(
     ]
 )
 
-# The articles a run stages: without ``body``, which is the story paragraphs the staged
-# ``paragraphs`` hold already (joined by blank lines); the load joins them back
-# (sql/load/01_articles.sql). Staging the text once made every staged articles file, and the
-# rewrite that numbers versions, a fraction of the size.
-STAGED_ARTICLES = pa.schema([field for field in ARTICLES if field.name != "body"])
-
 PARAGRAPHS = pa.schema(
     [
         pa.field("article_id", STRING, nullable=False),

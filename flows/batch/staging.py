@@ -63,7 +63,7 @@ from flows.story.parse import ParsedStory, Rejection
 
 # Tables written once per chunk, each row belonging to one file or article of that chunk.
 CHUNK_TABLES: dict[str, pa.Schema] = {
-    "articles": schemas.STAGED_ARTICLES,
+    "articles": schemas.ARTICLES,
     "paragraphs": schemas.PARAGRAPHS,
     "entity_mentions": schemas.ENTITY_MENTIONS,
     "update_notes": schemas.UPDATE_NOTES,

@@ -65,8 +65,8 @@ def loaded_stories(outcomes: Iterable[FileOutcome]) -> list[FileOutcome]:
 def build_articles(
     loaded: Sequence[FileOutcome], versions: dict[str, Version], context: BatchContext
 ) -> pa.Table:
-    """One row per new story version, as staged: without its body (``schemas.STAGED_ARTICLES``)."""
-    columns = _columns(schemas.STAGED_ARTICLES)
+    """One row per new story version."""
+    columns = _columns(schemas.ARTICLES)
     for outcome in loaded:
         story = outcome.story
         assert story is not None
@@ -84,6 +84,7 @@ def build_articles(
             "wire": story.wire,
             "dateline": story.dateline,
             "lede": story.lede,
+            "body": story.body,
             "paragraph_count": len(paragraphs),
             "word_count": story.word_count,
             "copyright": story.copyright,
@@ -94,7 +95,7 @@ def build_articles(
         }
         for name, value in row.items():
             columns[name].append(value)
-    return _table(schemas.STAGED_ARTICLES, columns)
+    return _table(schemas.ARTICLES, columns)
 
 
 def build_paragraphs(loaded: Sequence[FileOutcome]) -> pa.Table:

@@ -194,3 +194,41 @@ def test_a_short_form_the_archive_uses_mostly_for_one_entity_is_merged(
     assert query(warehouse, "select merged_id, entity_id from entity_id_merges") == [
         (SURNAME_ID, FULL_ID)
     ]
+
+
+def give_entity_an_earlier_id(warehouse: Path, entity_id: str, earlier_id: str) -> None:
+    """Rewrite a loaded warehouse as an earlier resolver would have left it: the entity under
+    another id (as before a fixed alias, 'BofA' is Bank of America, was added)."""
+    with duckdb.connect(str(warehouse / "news.duckdb")) as connection:
+        for table in ("entities", "entity_aliases", "entity_mentions"):
+            connection.execute(
+                f"update {table} set entity_id = ? where entity_id = ?", [earlier_id, entity_id]
+            )
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_full_refresh_that_resolves_a_name_anew_keeps_its_earlier_id_resolvable(
+    tmp_path: Path, feed: Path
+) -> None:
+    """The refresh hands the mentions to today's id; the id they had is retired into it."""
+    settings = Settings(
+        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
+    ).resolved()
+    warehouse = run_feed(tmp_path, feed, {"a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN})
+    brindlemoor = entity_id_for("Brindlemoor Shipping Ltd.")
+    earlier = "e-earlier-brindlemoor"
+    give_entity_an_earlier_id(warehouse, brindlemoor, earlier)
+
+    run_with(replace(settings, full_refresh=True))
+
+    assert query(warehouse, "select count(*) from entities where entity_id = ?", earlier) == [(0,)]
+    assert query(
+        warehouse, "select merged_id, entity_id, alias, resolution from entity_id_merges"
+    ) == [(earlier, brindlemoor, "Brindlemoor Shipping Ltd.", "re_resolved")]
+    assert query(warehouse, "select entity_id, name from entity_ids where id = ?", earlier) == [
+        (brindlemoor, "Brindlemoor Shipping Ltd.")
+    ]
+    # Ids the refresh hands out as before are not retired; a second refresh changes nothing.
+    before = entity_tables(warehouse)
+    run_with(replace(settings, full_refresh=True))
+    assert entity_tables(warehouse) == before

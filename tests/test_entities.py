@@ -483,6 +483,8 @@ def test_resolve_story_is_total_and_consistent(
         ("Quorra Holdings Pte. Ltd.", "Quorra Holdings Pte Ltd", "Quorra Holdings"),
         ("U.S.", "US", "U.S", "America", "United States", "the United States"),
         ("Macy’s Inc.", "Macy's", "Macy"),
+        ("Veldmark 40 Index", "Veldmark 40", "VELDMARK 40 INDEX"),
+        ("Orvane Composite Index", "Orvane Composite"),
     ],
 )
 def test_spellings_of_one_name_share_one_key(spellings: tuple[str, ...]) -> None:
@@ -498,6 +500,7 @@ def test_spellings_of_one_name_share_one_key(spellings: tuple[str, ...]) -> None
         ("Merck KGaA", "Merck & Co."),  # the legal form tells them apart
         ("Bloomberg News", "Bloomberg"),
         ("Kestrel Mining", "Kestrel Minerals"),
+        ("Index Ventures", "Ventures"),  # only a last word 'Index' goes
     ],
 )
 def test_different_names_keep_different_keys(one: str, other: str) -> None:

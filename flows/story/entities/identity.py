@@ -63,13 +63,18 @@ def _words(name: str) -> list[str]:
 _LEGAL_WORDS = frozenset(
     w for suffix in LEGAL_SUFFIXES for w in _words(suffix) if len(_words(suffix)) == 1
 ) | {"company", "incorporated", "sab", "cv"}
+# Words a name may end with or without and stay the same entity: legal forms, and 'Index'
+# (stories write 'S&P/ASX 200 Index' and 'S&P/ASX 200', 'Nasdaq Composite Index' and 'Nasdaq
+# Composite' for one benchmark).
+_TAIL_WORDS = _LEGAL_WORDS | {"index"}
 
 
 def _strip(words: list[str]) -> list[str]:
-    """Without a leading 'the' and trailing legal forms ('Cowen & Co.', 'Temasek Pte. Ltd.')."""
+    """Without a leading 'the' and trailing legal forms ('Cowen & Co.', 'Temasek Pte. Ltd.')
+    or 'Index' ('Hang Seng Index')."""
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
-    while len(words) > 1 and words[-1] in _LEGAL_WORDS:
+    while len(words) > 1 and words[-1] in _TAIL_WORDS:
         words = words[:-1]
         if len(words) > 1 and words[-1] == "de":  # 'SAB de CV', 'SA de CV'
             words = words[:-1]

@@ -75,11 +75,16 @@ def entity_tables(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def run_feed(tmp_path: Path, feed: Path, stories: dict[str, str]) -> Path:
-    """Write the stories into the feed, run once, return the warehouse."""
-    settings = Settings(
+def feed_settings(tmp_path: Path, feed: Path) -> Settings:
+    """Runs over ``feed`` into a warehouse of the test's own."""
+    return Settings(
         input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
     ).resolved()
+
+
+def run_feed(tmp_path: Path, feed: Path, stories: dict[str, str]) -> Path:
+    """Write the stories into the feed, run once, return the warehouse."""
+    settings = feed_settings(tmp_path, feed)
     for name, text in stories.items():
         (feed / name).write_text(text, encoding="utf-8")
     run_with(settings)
@@ -97,9 +102,7 @@ def feed(tmp_path: Path) -> Path:
 def test_a_later_story_in_full_merges_the_short_form_id_and_keeps_it_resolvable(
     tmp_path: Path, feed: Path
 ) -> None:
-    settings = Settings(
-        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
-    ).resolved()
+    settings = feed_settings(tmp_path, feed)
     warehouse = settings.warehouse_dir
     (feed / "follow-up.txt").write_text(FOLLOW_UP, encoding="utf-8")
     run_with(settings)
@@ -211,9 +214,7 @@ def test_a_full_refresh_that_resolves_a_name_anew_keeps_its_earlier_id_resolvabl
     tmp_path: Path, feed: Path
 ) -> None:
     """The refresh hands the mentions to today's id; the id they had is retired into it."""
-    settings = Settings(
-        input_dir=feed, warehouse_dir=tmp_path / "warehouse", write_report=False
-    ).resolved()
+    settings = feed_settings(tmp_path, feed)
     warehouse = run_feed(tmp_path, feed, {"a.txt": IN_FULL, "a2.txt": IN_FULL_AGAIN})
     brindlemoor = entity_id_for("Brindlemoor Shipping Ltd.")
     earlier = "e-earlier-brindlemoor"

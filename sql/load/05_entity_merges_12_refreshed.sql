@@ -21,7 +21,9 @@ successors as (
     select
         vanished.merged_id,
         new_mentions.entity_id,
-        min(list_min(list_intersect(new_mentions.surface_forms, old_mentions.surface_forms))) as alias,
+        min(
+            list_min(list_intersect(new_mentions.surface_forms, old_mentions.surface_forms))
+        ) as alias,
         count(distinct old_mentions.article_id) as stories
     from vanished
     inner join refreshed_mentions as old_mentions on old_mentions.entity_id = vanished.merged_id

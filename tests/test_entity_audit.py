@@ -38,11 +38,15 @@ def test_split_names_groups_ids_of_one_type_only() -> None:
     assert [(s.entity_type, s.names, s.entity_ids) for s in found] == [
         ("ORG", ("Harbor Lantern", "Harbor Lantern Inc."), ("a1", "a2"))
     ]
-    audit = EntityAudit(entities=len(rows), split_names=found, retired_ids=3)
+    audit = EntityAudit(
+        entities=len(rows),
+        split_names=found,
+        retired_ids={"re_resolved": 1, "archive_short_form": 2},
+    )
     assert audit.merged_names_count == 2
     output = io.StringIO()
     write_audit(audit, output, show=0)
     text = output.getvalue()
     assert "merged-names count  2 ids in 1 group:" in text
     assert "... and 1 more groups" in text
-    assert "ids merged into another across the archive  3" in text
+    assert "ids retired into another entity  3 (archive_short_form 2, re_resolved 1)" in text

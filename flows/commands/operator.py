@@ -426,10 +426,10 @@ def entity_audit(warehouse: WarehouseLayout) -> EntityAudit:
     with read_only(warehouse) as connection:
         rows = connection.execute(sql_text("queries/entity_audit_entities.sql")).fetchall()
         tables = {name for (name,) in connection.execute("show tables").fetchall()}
-        retired = 0
+        retired: dict[str, int] = {}
         if "entity_id_merges" in tables:
-            row = connection.execute(sql_text("queries/entity_audit_retired.sql")).fetchone()
-            retired = int(row[0]) if row else 0
+            query = sql_text("queries/entity_audit_retired.sql")
+            retired = {str(how): int(count) for how, count in connection.execute(query).fetchall()}
     return EntityAudit(entities=len(rows), split_names=split_names(rows), retired_ids=retired)
 
 

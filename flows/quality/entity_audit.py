@@ -54,7 +54,8 @@ class EntityAudit:
 
     entities: int = 0
     split_names: list[SplitName] = field(default_factory=list)
-    retired_ids: int = 0  # ids merged into another across the archive (entity_id_merges)
+    # Ids retired into another entity (entity_id_merges), by resolution.
+    retired_ids: dict[str, int] = field(default_factory=dict)
 
     @property
     def merged_names_count(self) -> int:
@@ -84,7 +85,11 @@ def write_audit(audit: EntityAudit, output: TextIO, show: int = 20) -> None:
     """The audit as a few plain lines, with up to ``show`` of the split names."""
     groups = len(audit.split_names)
     output.write(f"entities            {audit.entities:,}\n")
-    output.write(f"ids merged into another across the archive  {audit.retired_ids:,}\n")
+    retired = sum(audit.retired_ids.values())
+    how = ", ".join(f"{name} {count:,}" for name, count in sorted(audit.retired_ids.items()))
+    output.write(
+        f"ids retired into another entity  {retired:,}" + (f" ({how})" if how else "") + "\n"
+    )
     output.write(
         f"merged-names count  {audit.merged_names_count:,} ids in {groups:,} "
         f"group{'' if groups == 1 else 's'}: one type, names that differ only by case, "

@@ -214,7 +214,11 @@ def test_country_aliases_are_one_entity(extractor: EntityExtractor) -> None:
 
 @pytest.mark.parametrize(
     ("short", "full"),
-    [("Bloomberg TV", "Bloomberg Television"), ("BofA", "Bank of America Corp.")],
+    [
+        ("Bloomberg TV", "Bloomberg Television"),
+        ("BofA", "Bank of America Corp."),
+        ("Nifty", "NSE Nifty 50 Index"),
+    ],
 )
 def test_fixed_short_names_share_the_full_name_id_in_other_stories(short: str, full: str) -> None:
     """One story says 'Bloomberg TV', another 'Bloomberg Television': one id across stories."""
@@ -595,6 +599,36 @@ def test_market_indexes_named_as_such_are_orgs(extractor: EntityExtractor) -> No
     assert found["Hong Kong"].entity_type == "GPE"
 
 
+def test_an_index_name_before_a_weekday_is_found_when_the_model_misses_it() -> None:
+    para = "The stock, the best performer in the S&P 500 Index Wednesday, soared 68% this year."
+    names = {m.name: m.entity_type for m in resolve_story(StoryText("w", "", (para,)), [()])}
+    assert names == {"S&P 500 Index": "ORG"}
+
+
+def test_a_list_of_listed_companies_joined_by_and_is_split() -> None:
+    para = "Shares of Amazon, Alphabet and Facebook declined in late trading."
+    spans = spans_for(para, ("Amazon", "ORG"), ("Alphabet and Facebook", "ORG"))
+    names = {m.name: m.entity_type for m in resolve_story(StoryText("a", "", (para,)), [spans])}
+    assert names == {"Amazon": "ORG", "Alphabet": "ORG", "Facebook": "ORG"}
+
+
+def test_a_title_adjective_glued_to_a_listed_institution_is_dropped() -> None:
+    para = "New European Central Bank President Marta Kovac struck a firmer tone in New Mexico."
+    spans = spans_for(
+        para, ("New European Central Bank", "ORG"), ("Marta Kovac", "PERSON"), ("New Mexico", "GPE")
+    )
+    names = {m.name for m in resolve_story(StoryText("n", "", (para,)), [spans])}
+    assert names == {"European Central Bank", "Marta Kovac", "New Mexico"}
+
+
+def test_a_person_after_an_employers_possessive_is_found_when_the_model_misses_him() -> None:
+    para = "Regulators wrote to Tesla Inc.’s Elon Musk and to Walmart’s Grocery Unit last year."
+    spans = spans_for(para, ("Tesla Inc.’s", "ORG"))
+    names = {m.name: m.entity_type for m in resolve_story(StoryText("p", "", (para,)), [spans])}
+    assert names["Elon Musk"] == "PERSON"
+    assert "Grocery Unit" not in names  # no given name: not taken for a person
+
+
 def test_an_index_name_cut_short_is_made_whole() -> None:
     para = "The MSCI Asia Pacific Index rose while the Bloomberg Dollar Spot Index fell."
     spans = spans_for(para, ("Asia Pacific", "LOC"), ("Bloomberg Dollar Spot", "ORG"))
@@ -790,6 +824,8 @@ def test_the_grouped_name_scan_finds_what_one_flat_alternation_finds() -> None:
         ("up 0.4%Ostrava’s gauge slipped", "up 0.4% Ostrava’s gauge slipped"),
         ("down 1.2%.Lindqvist said", "down 1.2%. Lindqvist said"),
         ("at 9 a.m.Trade resumed", "at 9 a.m. Trade resumed"),
+        ("Composite little changedOstrava’s gauge", "Composite little changed Ostrava’s gauge"),
+        ("unchangedVelmora’s index rose", "unchanged Velmora’s index rose"),
         ("the U.S. and JD.Com and Quill.com", "the U.S. and JD.Com and Quill.com"),  # untouched
     ],
 )

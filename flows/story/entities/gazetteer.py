@@ -27,6 +27,7 @@ from flows.story.entities.word_lists import (
     CALENDAR_WORDS,
     CITIES,
     COUNTRIES,
+    GIVEN_NAMES,
     INDEX_NAMES,
     KNOWN_ORGS,
     LEADING_WORDS,
@@ -78,9 +79,10 @@ def _scan_gazetteer(para: str, para_no: int, spans: Sequence[RawSpan]) -> list[_
     out: list[_Mention] = []
     taken = [(a, b) for a, b, _label in spans]
     hits = [*_TITLED_NAME.finditer(para), *_APPOINTED_NAME.finditer(para)]
+    hits += [m for m in _OWNED_NAME.finditer(para) if m.group(1).split()[0] in GIVEN_NAMES]
     for hit in hits:
-        # 'Chief Executive Officer Ana Ruiz said', 'appointed Ana Ruiz as': a name after a
-        # title or an appointment the model missed.
+        # 'Chief Executive Officer Ana Ruiz said', 'appointed Ana Ruiz as', 'Tesla Inc.’s Elon
+        # Musk': a name after a title, an appointment or an employer the model missed.
         a, b = _trim(para, hit.start(1), hit.end(1))
         name = para[a:b]
         if any(x < b and a < y for x, y in taken) or not _looks_like_name(name):
@@ -105,20 +107,24 @@ def _scan_gazetteer(para: str, para_no: int, spans: Sequence[RawSpan]) -> list[_
         before = _words_before(para, begin, 1)
         following = para[end:].split(None, 1)[:1]
         if (
-            para[end : end + 1] == " "
-            and following
-            and following[0][:1].isupper()
-            and following[0].rstrip(",;:") not in LEGAL_SUFFIXES
-        ) or (
-            before
-            and para[begin - 1 : begin] == " "
-            and before[0][:1].isupper()
-            and before[0][-1:] not in ",;:"
-            and not _POSSESSIVE_TAIL.search(before[0])
-            and before[0] not in LEADING_WORDS
-            and before[0] not in CALENDAR_WORDS
-            and before[0] not in ("The", "A", "An")
-            and not _SENTENCE_END.search(para[:begin])
+            (
+                para[end : end + 1] == " "
+                and following
+                and following[0][:1].isupper()
+                and following[0].rstrip(",;:") not in LEGAL_SUFFIXES
+                and following[0].rstrip(",;:.") not in CALENDAR_WORDS  # 'S&P 500 Index Wednesday'
+            )
+            or (
+                before
+                and para[begin - 1 : begin] == " "
+                and before[0][:1].isupper()
+                and before[0][-1:] not in ",;:"
+                and not _POSSESSIVE_TAIL.search(before[0])
+                and before[0] not in LEADING_WORDS
+                and before[0] not in CALENDAR_WORDS
+                and before[0] not in ("The", "A", "An")
+                and not _SENTENCE_END.search(para[:begin])
+            )
         ):
             continue
         text = para[begin:end]
@@ -236,6 +242,10 @@ _APPOINTED_NAME = re.compile(
     r"\b(?:appointed|named|hired|promoted|nominated|tapped)\s+"
     r"((?:[A-Z][a-z][\w’'-]*\s+){1,2}[A-Z][a-z][\w-]*)(?=\s+(?:as|to)\b)"
 )
+
+# 'Tesla Inc.’s Elon Musk': a given name (checked by the caller) and a surname after a
+# possessive.
+_OWNED_NAME = re.compile(r"[\w.][’']s\s+([A-Z][a-z]+\s+[A-Z][a-z][\w-]*)\b(?![’'-]?\w)")
 
 _TITLED_NAME = re.compile(
     r"\b(?:President|Minister|Officer|CEO|CFO|Chairman|Chairwoman|Governor|Senator|Secretary"

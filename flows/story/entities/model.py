@@ -55,10 +55,13 @@ class ModelIdentity:
 # Wire lists flattened into one paragraph glue a sentence to the next: 'in Tokyo.Australia's
 # S&P/ASX 200', 'down 0.4%Hong Kong's Hang Seng'. The model reads the capital after the glue
 # as part of the word before and misses the name; it reads the text with a space there.
-# Not after a capital ('U.S.', 'JD.Com') and not before a lowercase letter ('Amazon.com').
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9%)][.;])(?=[A-Z][a-z])|(?<=%)(?=[A-Z][a-z])")
+# Not after a capital ('U.S.', 'JD.Com') and not before a lowercase letter ('Amazon.com'). A
+# list line may also end in the words 'little changed' ('little changedTaiwan’s Taiex').
+_GLUED_SENTENCE = re.compile(
+    r"(?<=[a-z0-9%)][.;])(?=[A-Z][a-z])|(?<=%)(?=[A-Z][a-z])|(?<=changed)(?=[A-Z][a-z])"
+)
 # What the model reads differently from the text: part of the span cache's key.
-TEXT_PREPARATION = "unglued-1"
+TEXT_PREPARATION = "unglued-2"
 
 
 def unglue(text: str) -> tuple[str, list[int]]:

@@ -189,7 +189,16 @@ def _strip_leading_words(para: str, start: int, end: int) -> tuple[int, int]:
         ):
             start += len(first) + 1
             continue
+        fixed = _fixed_type(rest) if sep and first in _HEAD_ADJECTIVES else None
+        if fixed is not None and fixed[1] == "ORG":
+            start += len(first) + 1  # 'New European Central Bank President', not 'New Mexico'
+            continue
         return start, end
+
+
+# Words that open a person's title and so glue onto the institution before it: 'New European
+# Central Bank President Christine Lagarde'.
+_HEAD_ADJECTIVES = frozenset(("New", "Former", "Acting", "Incoming", "Outgoing", "Interim"))
 
 
 def _strip_titles(para: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -449,6 +458,8 @@ def _should_split_and(item: str, n_parts: int) -> bool:
         return False  # 'Health Insurance Portability and Accountability Act'
     if n_parts > 1:
         return True
+    if all(side.strip() in KNOWN_ORGS or _fixed_type(side.strip()) for side in sides):
+        return True  # 'Alphabet and Facebook'
     left, right = side_tokens[0], side_tokens[-1]
     if not left or not right:
         return False

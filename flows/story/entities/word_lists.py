@@ -262,6 +262,7 @@ ORG_ALIASES: dict[str, tuple[str, ...]] = {
     "People's Bank of China": ("PBOC", "People\u2019s Bank of China"),
     "Bank of America": ("BofA",),
     "Bloomberg Television": ("Bloomberg TV", "BTV"),
+    "NSE Nifty 50": ("Nifty", "Nifty 50", "NSE Nifty", "Nifty 50 Index"),
 }
 
 # The wire's names. Inside a story they are ORG mentions like any other ('told Bloomberg News',
@@ -400,7 +401,8 @@ INDEX_NAMES: frozenset[str] = frozenset(
         "Straits Times Index", "Taiex", "Bloomberg Dollar Spot Index", "MSCI World",
         "MSCI All-Country World Index", "MSCI Asia Pacific Index", "MSCI Emerging Markets Index",
         "Philadelphia Stock Exchange Semiconductor Index", "KBW Bank Index", "Nikkei", "MSCI",
-        "SOX", "BKX", "KBW",
+        "SOX", "BKX", "KBW", "NSE Nifty 50", "S&P/NZX 50", "KLCI", "FTSE Bursa Malaysia KLCI",
+        "VN Index", "PSEi", "Kospi 200", "Hang Seng China Enterprises",
     )
 )  # fmt: skip
 

@@ -421,7 +421,8 @@ def status(warehouse: WarehouseLayout, output: TextIO, runs: int = 5) -> str | N
 
 def entity_audit(warehouse: WarehouseLayout) -> EntityAudit:
     """The entity audit of ``newswire eval``, read on the sandboxed connection."""
-    from flows.quality.entity_audit import EntityAudit, split_names
+    from flows.quality.entity_audit import EntityAudit, kept_apart, split_names
+    from flows.story.entities.word_lists import DISTINCT_LEGAL_FORMS
 
     with read_only(warehouse) as connection:
         rows = connection.execute(sql_text("queries/entity_audit_entities.sql")).fetchall()
@@ -430,7 +431,14 @@ def entity_audit(warehouse: WarehouseLayout) -> EntityAudit:
         if "entity_id_merges" in tables:
             query = sql_text("queries/entity_audit_retired.sql")
             retired = {str(how): int(count) for how, count in connection.execute(query).fetchall()}
-    return EntityAudit(entities=len(rows), split_names=split_names(rows), retired_ids=retired)
+    found = split_names(rows)
+    apart = kept_apart(found, DISTINCT_LEGAL_FORMS)
+    return EntityAudit(
+        entities=len(rows),
+        split_names=[split for split in found if split not in apart],
+        kept_apart=apart,
+        retired_ids=retired,
+    )
 
 
 def run_query_params(

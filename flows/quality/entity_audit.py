@@ -4,8 +4,9 @@ The check folds names by its own rule, apart from the resolver's key (``entity_k
 audits the resolver rather than repeating it: two ids of one type whose names differ only by
 case, punctuation, a possessive or a legal suffix ('Apple Inc.' / 'apple') are one entity under
 two ids, which analysts counting "stories that mention Apple" would miss. The count is what
-issue-level targets call the merged-names count (0 is the goal; two real companies such as
-'Merck & Co.' and 'Merck KGaA' may rightly stay apart).
+issue-level targets call the merged-names count (0 is the goal). Two real companies such as
+'Merck & Co.' and 'Merck KGaA' rightly stay apart: a group whose names the resolver lists as
+distinct companies is shown as kept apart on purpose and not counted.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class EntityAudit:
 
     entities: int = 0
     split_names: list[SplitName] = field(default_factory=list)
+    # Groups the resolver keeps apart on purpose (names listed as distinct companies).
+    kept_apart: list[SplitName] = field(default_factory=list)
     # Ids retired into another entity (entity_id_merges), by resolution.
     retired_ids: dict[str, int] = field(default_factory=dict)
 
@@ -61,6 +64,12 @@ class EntityAudit:
     def merged_names_count(self) -> int:
         """Ids that share a folded name and a type with another id."""
         return sum(len(split.entity_ids) for split in self.split_names)
+
+
+def kept_apart(splits: Iterable[SplitName], distinct: frozenset[str]) -> list[SplitName]:
+    """The groups in which every name but one is listed in ``distinct``: companies the
+    resolver keeps apart by their legal form ('Merck KGaA' beside 'Merck & Co.')."""
+    return [s for s in splits if sum(name not in distinct for name in s.names) <= 1]
 
 
 def split_names(entities: Iterable[tuple[str, str, str]]) -> list[SplitName]:
@@ -99,3 +108,12 @@ def write_audit(audit: EntityAudit, output: TextIO, show: int = 20) -> None:
         output.write(f"  {split.entity_type:<8}{' | '.join(split.names)}\n")
     if groups > show:
         output.write(f"  ... and {groups - show:,} more groups (--show N lists more)\n")
+    if audit.kept_apart:
+        ids = sum(len(split.entity_ids) for split in audit.kept_apart)
+        output.write(
+            f"kept apart on purpose  {ids:,} ids in {len(audit.kept_apart):,} "
+            f"group{'' if len(audit.kept_apart) == 1 else 's'}: companies that the resolver "
+            "lists as distinct by their legal form, not counted above\n"
+        )
+        for split in audit.kept_apart:
+            output.write(f"  {split.entity_type:<8}{' | '.join(split.names)}\n")

@@ -73,6 +73,7 @@ from flows.orchestration.tasks import (
     stage_chunk_task,
     validate_task,
 )
+from flows.quality import helper_process
 from flows.quality.results import DqResult, gate_message, rejected_note, story_rejections
 from flows.settings import (
     DEFAULT_DASK_WORKERS,
@@ -131,6 +132,7 @@ def run_pipeline(
         recovered, plan = discover(run)
         reads_files = plan.to_read.num_rows > 0
         if reads_files:
+            helper_process.warm_up(settings.expectations_dir)  # imports GX while we stage
             memory.freeze_existing_objects()
             frozen = True
         for chunk in chunk_plan(plan, settings):
@@ -236,16 +238,13 @@ def finish_batch(run: PipelineRun, unchanged: pa.Table, reads_files: bool) -> di
 def validate(run: PipelineRun) -> None:
     """Validate the staged batch while it loads into the warehouse copy beside it.
 
-    GX works in Python on one core, the load on one DuckDB thread; the gate then decides
-    whether the loaded copy is kept. GX (3-4 s to import) is imported inside this stage, whose
-    time then shows it, before the load starts: importing during the load slowed validation.
-    Stories that break a row-level expectation are taken out and the rest validated again.
+    GX works in a helper process on one core (it imported GX while the run staged its
+    files), the load on one DuckDB thread here; the gate then decides whether the loaded copy
+    is kept. Stories that break a row-level expectation are taken out and the rest validated
+    again.
     """
-    from flows.quality.suites import import_gx
-
     settings, collector = run.settings, run.collector
     with run.stages.run(VALIDATE) as done:
-        import_gx()
         run.loading = LOAD_BESIDE_VALIDATION.submit(
             settings, run.run_id, quote(run.batch), beside_validation=True
         )
@@ -264,7 +263,6 @@ def validate(run: PipelineRun) -> None:
     if settings.write_report:
         with run.stages.run(DATA_DOCS, report=False):
             data_docs_task(quote(validation), settings.warehouse.data_docs, run.run_id)
-    validation.runner = None  # let the GX context and the batch's frames go
     del validation
     memory.give_back()
 

@@ -274,6 +274,11 @@ def command_run(arguments: argparse.Namespace) -> int:
     if not arguments.input.is_dir():
         print(f"newswire: input folder does not exist: {arguments.input}", file=sys.stderr)
         return EXIT_FAILED
+    from flows.quality import helper_process
+    from flows.settings import EXPECTATIONS_DIR
+
+    # The validation helper imports GX while Prefect starts (one core each).
+    helper_process.warm_up(EXPECTATIONS_DIR)
     if not _connect_prefect():
         return EXIT_FAILED
     from flows.orchestration import progress

@@ -153,19 +153,22 @@ def reject_stories_task(
 def validate_task(
     batch: StagedBatch, accounting: Mapping[str, int], expectations_dir: Path, today: date
 ) -> Any:
-    """Validate the staged batch with the suites in ``expectations/`` (a ``Validation``)."""
-    from flows.quality.suites import validate_batch
+    """Validate the staged batch with the suites in ``expectations/`` (a ``Validation``), in
+    the helper process that imported GX while the run staged its files."""
+    from flows.quality import helper_process
+    from flows.quality.suites import Validation
 
-    return validate_batch(batch, accounting, expectations_dir, today)
+    return Validation(helper_process.validate(batch, accounting, expectations_dir, today))
 
 
 @stage_task(DATA_DOCS)
 def data_docs_task(validation: Any, site_dir: Path, run_id: str) -> Path | None:
-    """Render this run's validation as GX Data Docs; a failure here never fails the run."""
-    from flows.quality.data_docs import build_data_docs
+    """Render this run's validation as GX Data Docs (in the helper process that validated);
+    a failure here never fails the run."""
+    from flows.quality import helper_process
 
     try:
-        return build_data_docs(validation.runner, validation.results, site_dir, run_id)
+        return helper_process.data_docs(validation.results, site_dir, run_id)
     except Exception:
         log.warning("could not build GX Data Docs in %s", site_dir, exc_info=True)
         return None

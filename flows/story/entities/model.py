@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from flows.processes import end_with_parent
 from flows.story.entities.paragraphs import _paragraph_kind, _without_wire_tag
 from flows.story.entities.records import _LABEL_MAP, EntityMention, RawSpan, StoryText
 from flows.story.entities.resolution import resolve_story
@@ -255,7 +256,12 @@ def _in_forked_helpers(work: Callable[[list[T]], R], parts: list[list[T]]) -> li
     if len(parts) <= 1:
         return [work(part) for part in parts]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=len(parts) - 1,
+        mp_context=context,
+        initializer=end_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         futures = [pool.submit(work, part) for part in parts[1:]]
         return [work(parts[0])] + [f.result() for f in futures]
 

@@ -196,8 +196,8 @@ def _strip_leading_words(para: str, start: int, end: int) -> tuple[int, int]:
         return start, end
 
 
-# Words that open a person's title and so glue onto the institution before it: 'New European
-# Central Bank President Christine Lagarde'.
+# Words that open a person's title ahead of the institution's name, which the model then takes
+# into the name: 'New European Central Bank President Christine Lagarde'.
 _HEAD_ADJECTIVES = frozenset(("New", "Former", "Acting", "Incoming", "Outgoing", "Interim"))
 
 

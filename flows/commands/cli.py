@@ -277,8 +277,8 @@ def command_run(arguments: argparse.Namespace) -> int:
     from flows.quality import helper_process
     from flows.settings import EXPECTATIONS_DIR
 
-    # The validation helper imports GX while Prefect starts (one core each).
-    helper_process.warm_up(EXPECTATIONS_DIR)
+    # The validation helper imports GX and sets up the run's suites while Prefect starts.
+    helper_process.warm_up(arguments.expectations or EXPECTATIONS_DIR)
     if not _connect_prefect():
         return EXIT_FAILED
     from flows.orchestration import progress

@@ -18,6 +18,7 @@ import contextlib
 import gc
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,9 +32,11 @@ from prefect.utilities.annotations import quote
 from flows import memory, schemas
 from flows.batch.extract import source_files
 from flows.batch.incremental import Manifest, ReadPlan, account
+from flows.batch.prefetch import StoryFacts
 from flows.batch.staging import BatchCollector, StagedBatch, unchanged_tables
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.orchestration import progress
+from flows.orchestration.prefetch import FactsAhead
 from flows.orchestration.retry import describe_failure
 from flows.orchestration.runners import ChunkRunner, EntityStage, FoundEntities
 from flows.orchestration.stages import (
@@ -135,8 +138,7 @@ def run_pipeline(
             helper_process.warm_up(settings.expectations_dir)  # imports GX while we stage
             memory.freeze_existing_objects()
             frozen = True
-        for chunk in chunk_plan(plan, settings):
-            stage_files(run, chunk)
+        stage_chunks(run, plan)
         unchanged = plan.unchanged
         del plan  # a run's file lists take hundreds of MB at 100,000 files
         run_rows = finish_batch(run, unchanged, reads_files)
@@ -193,8 +195,29 @@ def chunk_plan(plan: ReadPlan, settings: Settings) -> Iterator[pa.Table]:
         yield plan.to_read.slice(start_row, settings.chunk_files)
 
 
-def stage_files(run: PipelineRun, files: pa.Table) -> None:
-    """Read, parse, extract and stage one chunk of new files."""
+def stage_chunks(run: PipelineRun, plan: ReadPlan) -> None:
+    """Stage the new files a chunk at a time. While the flow stages one chunk, a helper process
+    works out the next chunk's story facts (``flows.batch.prefetch``) on the other core."""
+    chunks = list(chunk_plan(plan, run.settings))
+    facts = FactsAhead(run.settings.input_dir, run.settings.max_file_bytes)
+    try:
+        ahead: Future[dict[str, StoryFacts]] | None = None
+        for index, chunk in enumerate(chunks):
+            following = chunks[index + 1] if index + 1 < len(chunks) else None
+            upcoming = None
+            if following is not None and not run.chunks.distributed:
+                upcoming = facts.ahead(following)
+            stage_files(run, chunk, ahead)
+            ahead = upcoming
+    finally:
+        facts.close()
+
+
+def stage_files(
+    run: PipelineRun, files: pa.Table, facts: Future[dict[str, StoryFacts]] | None = None
+) -> None:
+    """Read, parse, extract and stage one chunk of new files; ``facts``: its story facts,
+    being worked out ahead."""
     settings, collector = run.settings, run.collector
     chunk = source_files(files, settings.input_dir)
     with run.stages.run(READ_HASH, len(chunk)) as done:
@@ -215,8 +238,12 @@ def stage_files(run: PipelineRun, files: pa.Table) -> None:
         done.rows = len(stories)
         done.detail = found.detail()
     with run.stages.run(PARQUET, report=False) as done:
-        tables = collector.chunk_tables(outcomes, found.items, found.new_spans)
+        tables = collector.chunk_tables(
+            outcomes, found.items, found.new_spans, FactsAhead.take(facts)
+        )
         done.rows = stage_chunk_task(run.batch, run.batch.chunk_count(), tables)
+    # The helper copies the chunk into the validation database while we stage the next.
+    helper_process.copy_ahead(run.batch, settings.expectations_dir)
 
 
 def finish_batch(run: PipelineRun, unchanged: pa.Table, reads_files: bool) -> dict[str, int]:

@@ -33,6 +33,7 @@ from flows.batch.incremental import (
     account,
     settle,
 )
+from flows.batch.prefetch import StoryFacts, take_facts
 from flows.batch.tables import (
     BatchContext,
     FileOutcome,
@@ -209,18 +210,19 @@ class BatchCollector:
         outcomes: Sequence[FileOutcome],
         mentions: Sequence[Sequence[EntityMention]],
         ner_spans: pa.Table | None = None,
+        facts: Mapping[str, StoryFacts] | None = None,
     ) -> dict[str, pa.Table]:
         """One chunk's tables (articles not yet versioned); remembers what later steps need.
 
-        ``ner_spans``: the span cache rows the chunk's entity stage made (none when omitted).
+        ``ner_spans``: the span cache rows the chunk's entity stage made (none when omitted);
+        ``facts``: values worked out ahead from the chunk's stories (``flows.batch.prefetch``).
         """
         loaded = loaded_stories(outcomes)
         self.accounting = self.accounting + account(outcomes)
         self.articles += len(loaded)
-        keys = []
-        for outcome in loaded:
-            assert outcome.story is not None
-            keys.append(version_key(outcome.story))
+        stories = [outcome.story for outcome in loaded if outcome.story is not None]
+        prints = take_facts(stories, facts or {})
+        keys = [version_key(story, prints.get(story.article_id)) for story in stories]
         self.version_key_chunks.append(version_keys_table(keys))
         entities, tables = file_tables(
             outcomes,

@@ -246,8 +246,11 @@ class LoadedVersions:
     lede_headlines: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def version_key(story: ParsedStory) -> VersionKey:
-    """What versioning needs from a newly parsed story."""
+def version_key(story: ParsedStory, prints: bytes | None = None) -> VersionKey:
+    """What versioning needs from a newly parsed story; ``prints``: its paragraph prints when
+    they were worked out already (``flows.batch.prefetch``)."""
+    if prints is None:
+        prints = paragraph_prints([p.text for p in story.parts if p.paragraph_no is not None])
     return VersionKey(
         story.article_id,
         story.published_date,
@@ -255,7 +258,7 @@ def version_key(story: ParsedStory) -> VersionKey:
         story.lede_key,
         len(story.notes),
         len(story.story_paragraphs),
-        paragraph_prints([p.text for p in story.parts if p.paragraph_no is not None]),
+        prints,
     )
 
 

@@ -27,6 +27,7 @@ from flows.store.sql import sql_paths, sql_text
 PASSING_STATUS: Final = "success"
 QUALITY_SQL: Final = "quality"
 FRAMES_SQL: Final = "quality/frames"
+COPIES_SQL: Final = "quality/copies"
 
 # DuckDB's settings for a validation database, for the build and for GX's connections alike (a
 # second connection to a file must match the first's). Memory as the warehouse's load; the
@@ -93,21 +94,90 @@ def build(
     accounting: Mapping[str, int],
     columns: Mapping[str, Sequence[str]],
 ) -> dict[str, int]:
-    """Write a new database at ``path`` with a batch's tables and derived frames; returns the
+    """Bring the database at ``path`` to a batch's tables and derive its frames; returns the
     rows of every table. A table with no source is empty; only the ``columns`` named for a
-    table are copied (all of them when it is not named)."""
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    table are copied (all of them when it is not named). Staged files already copied there by
+    ``copy_ahead`` (the same files, unchanged) are not copied again."""
+    try:
+        return _build(path, sources, accounting, columns)
+    except duckdb.Error:  # a database left broken (a helper killed mid-copy): start afresh
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        return _build(path, sources, accounting, columns)
+
+
+def _build(
+    path: Path,
+    sources: Mapping[str, TableSource],
+    accounting: Mapping[str, int],
+    columns: Mapping[str, Sequence[str]],
+) -> dict[str, int]:
     with duckdb.connect(str(path), config=dict(CONNECTION_CONFIG)) as connection:
-        for name, schema in VALIDATED_TABLES.items():
-            relation = _relation(connection, sources.get(name), schema)
-            _narrowed(relation, columns.get(name, schema.names), COMPUTED.get(name, {})).create(
-                name
-            )
+        _copy_tables(connection, sources, columns, list(VALIDATED_TABLES))
         _derive(connection, accounting)
         return {
             name: _row_count(connection, name) for name in (*VALIDATED_TABLES, *derived_frames())
         }
+
+
+def copy_ahead(
+    path: Path, sources: Mapping[str, Sequence[Path]], columns: Mapping[str, Sequence[str]]
+) -> None:
+    """Copy the staged files of some tables into the database at ``path`` before its build, on
+    one DuckDB thread: a run copies each chunk while it stages the next, so validation later
+    copies only what came after (run-wide tables, rewritten articles)."""
+    with duckdb.connect(str(path), config=dict(CONNECTION_CONFIG, threads=1)) as connection:
+        _copy_tables(connection, sources, columns, list(sources))
+
+
+def _copy_tables(
+    connection: Any,
+    sources: Mapping[str, TableSource],
+    columns: Mapping[str, Sequence[str]],
+    names: Sequence[str],
+) -> None:
+    """Make each named table hold its source's rows. Staged files listed in ``copied_files``
+    as copied already, unchanged, are not read again; a table whose copied files changed or
+    went away (stories rejected, articles versioned) is copied again whole."""
+    connection.execute(sql_text(f"{COPIES_SQL}/create.sql"))
+    for name in names:
+        schema = VALIDATED_TABLES[name]
+        source = sources.get(name)
+        in_memory = isinstance(source, pa.Table)
+        prints = [] if in_memory else [_file_print(path) for path in source or ()]
+        copied = [
+            tuple(row)
+            for row in connection.execute(sql_text(f"{COPIES_SQL}/of_table.sql"), [name]).fetchall()
+        ]
+        exists = connection.execute(sql_text(f"{COPIES_SQL}/table_exists.sql"), [name]).fetchall()
+        fresh = in_memory or not exists or copied != prints[: len(copied)]
+        added = prints if fresh else prints[len(copied) :]
+        if fresh:
+            connection.execute(f'drop table if exists "{name}"')  # a name of VALIDATED_TABLES
+            connection.execute(sql_text(f"{COPIES_SQL}/forget.sql"), [name])
+        elif not added:
+            continue
+        relation = _relation(connection, source if in_memory else added, schema)
+        narrowed = _narrowed(relation, columns.get(name, schema.names), COMPUTED.get(name, {}))
+        if fresh:
+            narrowed.create(name)
+        else:
+            narrowed.insert_into(name)
+        # A table copied from memory is listed too, so a later build from files replaces it.
+        listed = [_IN_MEMORY] if in_memory else added
+        if listed:
+            connection.executemany(
+                sql_text(f"{COPIES_SQL}/add.sql"), [[name, *row] for row in listed]
+            )
+
+
+_IN_MEMORY: Final = ("<arrow table>", 0, 0, 0)
+
+
+def _file_print(path: Path) -> tuple[str, int, int, int]:
+    """A staged file as it is now: a file rewritten (renamed into place) has another inode."""
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def _derive(connection: Any, accounting: Mapping[str, int]) -> None:
@@ -131,10 +201,11 @@ def _narrowed(relation: Any, columns: Sequence[str], computed: Mapping[str, str]
     )
 
 
-def _relation(connection: Any, source: TableSource | None, schema: pa.Schema) -> Any:
+def _relation(connection: Any, source: Any, schema: pa.Schema) -> Any:
+    """A relation over an Arrow table, or over staged files (``_file_print`` rows or paths)."""
     if isinstance(source, pa.Table):
         return connection.from_arrow(source)
-    paths = [str(path) for path in source or ()]
+    paths = [str(item[0] if isinstance(item, tuple) else item) for item in source or ()]
     if not paths:
         return connection.from_arrow(schema.empty_table())
     return connection.read_parquet(paths)

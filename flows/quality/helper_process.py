@@ -11,8 +11,7 @@ scheduler run many flows in one process), started again if it ever dies.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
-import multiprocessing.util
+import contextlib
 import os
 import threading
 import warnings
@@ -23,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.batch.staging import StagedBatch
-from flows.processes import end_with_parent
+from flows.processes import end_with_parent, spawned_helper
 from flows.quality.results import DqResult
 
 _LOCK = threading.Lock()
@@ -48,6 +47,19 @@ def validate(
     return _call(_validate, batch, accounting, expectations_dir, today)
 
 
+def copy_ahead(batch: StagedBatch, expectations_dir: Path) -> None:
+    """Have a warm helper copy the chunks staged so far into the batch's validation database
+    (``suites.copy_ahead``); returns at once. Nothing waits for it: a validation copies
+    whatever this left undone, so a helper that is not running, or fails here, costs only
+    time."""
+    with _LOCK:
+        if not _HELPER:
+            return
+        helper = _HELPER[0]
+    with contextlib.suppress(RuntimeError):  # shut down or broken: validation copies it all
+        helper.submit(_copy_ahead, batch, expectations_dir)
+
+
 def data_docs(results: Sequence[DqResult], site_dir: Path, run_id: str) -> Path:
     """The Data Docs of the helper's last validation (``build_data_docs``)."""
     return _call(_data_docs, list(results), site_dir, run_id)
@@ -62,24 +74,7 @@ def stop() -> None:
 
 
 def _new_helper() -> ProcessPoolExecutor:
-    # spawn: the flow's process has threads (Prefect, DuckDB); a fork of it could hang.
-    context = multiprocessing.get_context("spawn")
-    helper = ProcessPoolExecutor(
-        1, mp_context=context, initializer=_start_helper, initargs=(os.getpid(),)
-    )
-    # A command run as a multiprocessing child (the tests' forkserver, a scheduler's worker)
-    # ends by joining its child processes before anything shuts the helper down, and would
-    # wait for ever; multiprocessing runs this first.
-    multiprocessing.util.Finalize(None, _end, args=(helper,), exitpriority=100)
-    return helper
-
-
-def _end(helper: ProcessPoolExecutor) -> None:
-    """Stop the helper at once, even in the middle of its warm-up (nothing to keep)."""
-    processes = list((helper._processes or {}).values())  # type: ignore[attr-defined]
-    helper.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+    return spawned_helper(_start_helper)
 
 
 def _call(function, *args):  # type: ignore[no-untyped-def]
@@ -118,6 +113,13 @@ def _warm(expectations_dir: Path) -> None:
     from flows.quality.suites import load_suites, shared_runner
 
     shared_runner(load_suites(expectations_dir))
+
+
+def _copy_ahead(batch: StagedBatch, expectations_dir: Path) -> None:
+    from flows.quality.suites import copy_ahead
+
+    with contextlib.suppress(Exception):  # the validation copies what this could not
+        copy_ahead(batch, expectations_dir)
 
 
 def _validate(

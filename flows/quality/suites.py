@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import pyarrow as pa
 
-from flows.batch.staging import StagedBatch
+from flows.batch.staging import CHUNK_TABLES, StagedBatch
 from flows.quality import gx_duckdb
 from flows.quality.database import (
     COMPUTED,
@@ -38,6 +38,7 @@ from flows.quality.database import (
     derived_frames,
 )
 from flows.quality.database import build as build_database
+from flows.quality.database import copy_ahead as copy_into_database
 from flows.quality.results import BATCH, ERROR, ROW, SCOPES, SEVERITIES, DqResult
 from flows.schemas import REJECT_REASONS
 
@@ -476,6 +477,21 @@ def validate_batch(
         database=batch.folder / DATABASE_NAME,
     )
     return Validation(results, runner)
+
+
+# Rewritten when the batch is versioned, after its last chunk: copied by the validation itself.
+_COPIED_AT_VALIDATION: Final = frozenset({"articles"})
+
+
+def copy_ahead(batch: StagedBatch, expectations_dir: Path) -> None:
+    """Copy the chunks staged so far into the batch's validation database, so that
+    ``validate_batch`` copies only what came after them (the helper process does this while
+    the run stages its next chunk)."""
+    runner = shared_runner(load_suites(expectations_dir))
+    sources = {
+        name: batch.files(name) for name in CHUNK_TABLES if name not in _COPIED_AT_VALIDATION
+    }
+    copy_into_database(batch.folder / DATABASE_NAME, sources, runner.table_columns)
 
 
 # The process's runner for validate_batch, with the suites it holds (as JSON).

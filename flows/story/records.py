@@ -136,3 +136,8 @@ class ParsedStory:
     def word_count(self) -> int:
         """Words in the story paragraphs (whitespace never joins words: one call for all)."""
         return count_words("\n".join(self.story_paragraphs))
+
+    def adopt_derived(self, word_count: int, headline_key: str, lede_key: str) -> None:
+        """Take ``word_count``, ``headline_key`` and ``lede_key`` as worked out from this same
+        text in another process (``flows.batch.prefetch``) instead of working them out again."""
+        self.__dict__.update(word_count=word_count, headline_key=headline_key, lede_key=lede_key)

@@ -106,6 +106,10 @@ def _start_helper(parent: int) -> None:
     exceptions."""
     warnings.filterwarnings("ignore")
     atexit.register(os.dup2, os.open(os.devnull, os.O_WRONLY), 2)
+    # Its warm-up and copies are background work: where they compete with the flow for a
+    # core (a full refresh's short entity stage), the flow goes first.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     end_with_parent(parent)
 
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pyarrow as pa
 
 from flows.batch.extract import read_files, source_files
-from flows.batch.versions import paragraph_prints
+from flows.batch.versions import story_paragraph_prints
 from flows.story.parse import parse_story
 from flows.story.records import ParsedStory
 
@@ -39,7 +39,7 @@ def story_facts(story: ParsedStory) -> StoryFacts:
         story.word_count,
         story.headline_key,
         story.lede_key,
-        paragraph_prints([part.text for part in story.parts if part.paragraph_no is not None]),
+        story_paragraph_prints(story),
     )
 
 

@@ -246,11 +246,16 @@ class LoadedVersions:
     lede_headlines: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
+def story_paragraph_prints(story: ParsedStory) -> bytes:
+    """The packed fingerprints of a story's numbered paragraphs."""
+    return paragraph_prints([part.text for part in story.parts if part.paragraph_no is not None])
+
+
 def version_key(story: ParsedStory, prints: bytes | None = None) -> VersionKey:
     """What versioning needs from a newly parsed story; ``prints``: its paragraph prints when
     they were worked out already (``flows.batch.prefetch``)."""
     if prints is None:
-        prints = paragraph_prints([p.text for p in story.parts if p.paragraph_no is not None])
+        prints = story_paragraph_prints(story)
     return VersionKey(
         story.article_id,
         story.published_date,

@@ -40,9 +40,10 @@ class FactsAhead:
     @staticmethod
     def take(future: Future[dict[str, StoryFacts]] | None) -> dict[str, StoryFacts]:
         """The facts of a chunk handed over earlier, if they are ready now; never waits."""
-        if future is None or not future.done():
-            if future is not None:
-                future.cancel()
+        if future is None:
+            return NO_FACTS
+        if not future.done():
+            future.cancel()  # not started yet: the helper can skip it
             return NO_FACTS
         if future.cancelled() or future.exception() is not None:
             return NO_FACTS

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pyarrow as pa
@@ -49,3 +51,22 @@ def freeze_existing_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """Keep the cyclic GC from running while one chunk is staged; it runs again after.
+
+    A chunk's parsed stories are kept until its tables are written, and freed by reference
+    counting with the chunk; they hold no cycles. With the GC on, each full collection walked
+    every story parsed so far, and a chunk's parse took 1.4 s where it takes 1.0 s without
+    (10,000 stories). What little cyclic garbage a chunk leaves (Prefect's task records) waits
+    for the first collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -207,7 +207,8 @@ def stage_chunks(run: PipelineRun, plan: ReadPlan) -> None:
             upcoming = None
             if following is not None and not run.chunks.distributed:
                 upcoming = facts.ahead(following)
-            stage_files(run, chunk, ahead)
+            with memory.collections_paused():
+                stage_files(run, chunk, ahead)
             ahead = upcoming
     finally:
         facts.close()

@@ -55,14 +55,17 @@ def test_a_task_result_of_many_items_is_linked_to_prefect_once(prefect_server: N
 
 
 class FreezeWatch(progress.Progress):
-    """A silent reporter noting how many objects were frozen when each stage began."""
+    """A silent reporter noting how many objects were frozen when each stage began, and
+    whether the cyclic GC was on."""
 
     def __init__(self) -> None:
         super().__init__()
         self.frozen: dict[str, int] = {}
+        self.collecting: dict[str, bool] = {}
 
     def stage(self, name: str, total: int | None = None, unit: str = "files") -> None:
         self.frozen.setdefault(name, gc.get_freeze_count())
+        self.collecting.setdefault(name, gc.isenabled())
         super().stage(name, total, unit)
 
 
@@ -89,3 +92,23 @@ def test_start_up_objects_are_frozen_only_while_a_run_reads_files(
     assert loading["discover"] == 0 and loading["validate"] > 0 and loading["load"] > 0
     assert "validate" not in rerun and rerun["load"] == 0  # no collection, no freeze
     assert gc.get_freeze_count() == 0  # unfrozen at the end of each run
+    # Collections pause while a chunk is staged and run again for validation and the load.
+    staged = ("read_hash", "parse", "entities")
+    assert not any(watches[0].collecting[name] for name in staged)
+    assert watches[0].collecting["validate"] and watches[0].collecting["load"]
+    assert gc.isenabled()
+
+
+def test_collections_pause_only_inside_and_resume_after_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), memory.collections_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a chunk failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with memory.collections_paused():
+            pass
+        assert not gc.isenabled()  # left off by whoever turned it off
+    finally:
+        gc.enable()

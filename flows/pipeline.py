@@ -32,7 +32,7 @@ from prefect.utilities.annotations import quote
 from flows import memory, schemas
 from flows.batch.extract import source_files
 from flows.batch.incremental import Manifest, ReadPlan, account
-from flows.batch.prefetch import ChunkFacts
+from flows.batch.prefetch import StoryFacts
 from flows.batch.staging import BatchCollector, StagedBatch, unchanged_tables
 from flows.batch.tables import BatchContext, loaded_stories
 from flows.orchestration import progress
@@ -201,7 +201,7 @@ def stage_chunks(run: PipelineRun, plan: ReadPlan) -> None:
     chunks = list(chunk_plan(plan, run.settings))
     facts = FactsAhead(run.settings.input_dir, run.settings.max_file_bytes)
     try:
-        ahead: Future[ChunkFacts] | None = None
+        ahead: Future[dict[str, StoryFacts]] | None = None
         for index, chunk in enumerate(chunks):
             following = chunks[index + 1] if index + 1 < len(chunks) else None
             upcoming = None
@@ -214,7 +214,9 @@ def stage_chunks(run: PipelineRun, plan: ReadPlan) -> None:
         facts.close()
 
 
-def stage_files(run: PipelineRun, files: pa.Table, facts: Future[ChunkFacts] | None = None) -> None:
+def stage_files(
+    run: PipelineRun, files: pa.Table, facts: Future[dict[str, StoryFacts]] | None = None
+) -> None:
     """Read, parse, extract and stage one chunk of new files; ``facts``: its story facts,
     being worked out ahead."""
     settings, collector = run.settings, run.collector

@@ -6,16 +6,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from flows.batch.extract import discover_table, read_files, source_files
-from flows.batch.prefetch import (
-    NO_FACTS,
-    ChunkFacts,
-    StoryFacts,
-    chunk_facts,
-    story_facts,
-    take_facts,
-    take_paragraphs,
-)
-from flows.batch.tables import paragraphs_table
+from flows.batch.prefetch import StoryFacts, chunk_facts, story_facts, take_facts
 from flows.batch.versions import version_key
 from flows.orchestration.prefetch import FactsAhead
 from flows.settings import DEFAULT_INPUT, DEFAULT_MAX_FILE_BYTES
@@ -68,36 +59,19 @@ def test_a_chunk_s_facts_from_its_files_and_from_the_helper_process() -> None:
         for item in read
         if item.text is not None and isinstance(story := parse_story(item.text), ParsedStory)
     ]
-    assert here.stories and set(here.stories) == {story.article_id for story in stories}
-    facts_here = {key: value[:4] for key, value in here.stories.items()}
-    assert all(facts_here[story.article_id] == story_facts(story)[:4] for story in stories)
-    # Paragraphs taken from the rows built ahead are the stories' own, in the order asked for.
-    backwards = list({story.article_id: story for story in reversed(stories)}.values())
-    taken = take_paragraphs(backwards, here)
-    assert len(backwards) > 2 and taken is not None
-    assert taken.equals(paragraphs_table(backwards))
+    assert here and set(here) == {story.article_id for story in stories}
+    assert all(here[story.article_id] == story_facts(story) for story in stories)
     facts = FactsAhead(DEFAULT_INPUT, DEFAULT_MAX_FILE_BYTES)
     try:
         future = facts.ahead(files)
         assert future is not None
         future.result(timeout=120)
-        from_helper = FactsAhead.take(future)
-        assert from_helper.stories == here.stories
-        assert from_helper.paragraphs.equals(here.paragraphs)
+        assert FactsAhead.take(future) == here
     finally:
         facts.close()
 
 
-def test_paragraphs_are_taken_only_when_every_story_s_rows_were_built_ahead() -> None:
-    story, other = parsed(STORY), parsed(STORY.replace("two days", "three days"))
-    ahead = ChunkFacts({story.article_id: story_facts(story)}, paragraphs_table([story]))
-    assert take_paragraphs([story, other], ahead) is None
-    assert take_paragraphs([], ahead) is None and take_paragraphs([story], NO_FACTS) is None
-    taken = take_paragraphs([story], ahead)
-    assert taken is not None and taken.num_rows == len(story.parts) > 2
-
-
 def test_facts_not_ready_are_not_waited_for() -> None:
-    pending: Future[ChunkFacts] = Future()  # never done: waiting would hang
-    assert FactsAhead.take(pending) is NO_FACTS and FactsAhead.take(None) is NO_FACTS
+    pending: Future[dict[str, StoryFacts]] = Future()  # never done: waiting would hang
+    assert FactsAhead.take(pending) == {} and FactsAhead.take(None) == {}
     assert pending.cancelled()

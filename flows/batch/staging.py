@@ -33,7 +33,7 @@ from flows.batch.incremental import (
     account,
     settle,
 )
-from flows.batch.prefetch import NO_FACTS, ChunkFacts, take_facts, take_paragraphs
+from flows.batch.prefetch import StoryFacts, take_facts
 from flows.batch.tables import (
     BatchContext,
     FileOutcome,
@@ -159,15 +159,14 @@ def file_tables(
     mentions: Sequence[Sequence[EntityMention]],
     versions: Mapping[str, Version],
     context: BatchContext,
-    paragraphs: pa.Table | None = None,
 ) -> tuple[pa.Table, dict[str, pa.Table]]:
     """The entities of some files' stories, and their ``CHUNK_TABLES`` but ``ner_spans`` (the
-    entity stage's, not the files'); ``paragraphs``: their paragraphs table, when built ahead."""
+    entity stage's, not the files')."""
     loaded = loaded_stories(outcomes)
     entities, entity_mentions = build_entity_tables(loaded, mentions)
     return entities, {
         "articles": build_articles(loaded, dict(versions), context),
-        "paragraphs": build_paragraphs(loaded) if paragraphs is None else paragraphs,
+        "paragraphs": build_paragraphs(loaded),
         "entity_mentions": entity_mentions,
         "update_notes": build_update_notes(loaded),
         "related_links": build_related_links(loaded),
@@ -211,19 +210,18 @@ class BatchCollector:
         outcomes: Sequence[FileOutcome],
         mentions: Sequence[Sequence[EntityMention]],
         ner_spans: pa.Table | None = None,
-        facts: ChunkFacts = NO_FACTS,
+        facts: Mapping[str, StoryFacts] | None = None,
     ) -> dict[str, pa.Table]:
         """One chunk's tables (articles not yet versioned); remembers what later steps need.
 
         ``ner_spans``: the span cache rows the chunk's entity stage made (none when omitted);
-        ``facts``: values and paragraphs worked out ahead from the chunk's stories
-        (``flows.batch.prefetch``).
+        ``facts``: values worked out ahead from the chunk's stories (``flows.batch.prefetch``).
         """
         loaded = loaded_stories(outcomes)
         self.accounting = self.accounting + account(outcomes)
         self.articles += len(loaded)
         stories = [outcome.story for outcome in loaded if outcome.story is not None]
-        prints = take_facts(stories, facts.stories)
+        prints = take_facts(stories, facts or {})
         keys = [version_key(story, prints.get(story.article_id)) for story in stories]
         self.version_key_chunks.append(version_keys_table(keys))
         entities, tables = file_tables(
@@ -231,7 +229,6 @@ class BatchCollector:
             mentions,
             {outcome.article_id: _UNVERSIONED for outcome in loaded if outcome.article_id},
             self.context,
-            take_paragraphs(stories, facts),
         )
         for entity_id, name, entity_type, aliases in zip(
             *(entities.column(c).to_pylist() for c in ("entity_id", "name", "entity_type")),

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from flows.batch.prefetch import NO_FACTS, ChunkFacts, chunk_facts
+from flows.batch.prefetch import StoryFacts, chunk_facts
 from flows.processes import end_helper, spawned_helper
+
+NO_FACTS: dict[str, StoryFacts] = {}
 
 
 class FactsAhead:
@@ -25,7 +27,7 @@ class FactsAhead:
         self.max_file_bytes = max_file_bytes
         self._helper: ProcessPoolExecutor | None = None
 
-    def ahead(self, files: pa.Table) -> Future[ChunkFacts] | None:
+    def ahead(self, files: pa.Table) -> Future[dict[str, StoryFacts]] | None:
         """Start working out the facts of a chunk's files (rows of ``DISCOVERED_FILES``); None
         when the helper cannot take it (the flow then works them out itself)."""
         try:
@@ -36,7 +38,7 @@ class FactsAhead:
             return None
 
     @staticmethod
-    def take(future: Future[ChunkFacts] | None) -> ChunkFacts:
+    def take(future: Future[dict[str, StoryFacts]] | None) -> dict[str, StoryFacts]:
         """The facts of a chunk handed over earlier, if they are ready now; never waits."""
         if future is None:
             return NO_FACTS

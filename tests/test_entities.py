@@ -218,6 +218,9 @@ def test_country_aliases_are_one_entity(extractor: EntityExtractor) -> None:
         ("Bloomberg TV", "Bloomberg Television"),
         ("BofA", "Bank of America Corp."),
         ("Nifty", "NSE Nifty 50 Index"),
+        ("Congress", "U.S. Congress"),
+        ("Senate", "US Senate"),
+        ("House of Representatives", "U.S. House"),
     ],
 )
 def test_fixed_short_names_share_the_full_name_id_in_other_stories(short: str, full: str) -> None:
@@ -627,6 +630,32 @@ def test_a_person_after_an_employers_possessive_is_found_when_the_model_misses_h
     names = {m.name: m.entity_type for m in resolve_story(StoryText("p", "", (para,)), [spans])}
     assert names["Elon Musk"] == "PERSON"
     assert "Grocery Unit" not in names  # no given name: not taken for a person
+
+
+def test_a_bare_house_is_the_legislature_not_a_committee_named_after_it() -> None:
+    """A bare 'Senate' or 'House' in this wire is the U.S. one, never a committee named after
+    it; the country in front counts as a place of its own, as in 'U.S. Treasury'."""
+    paras = (
+        "Two members of the U.S. House of Representatives wrote to the regulator on Friday.",
+        "The House may vote next week, after the House Energy and Commerce Committee's hearing.",
+        "House prices rose 3% in March, and the Senate and Congress were in recess.",
+    )
+    spans = [
+        spans_for(paras[0], ("U.S. House of Representatives", "ORG")),
+        spans_for(paras[1], ("House", "ORG"), ("the House Energy and Commerce Committee", "ORG")),
+        spans_for(paras[2], ("Senate", "ORG"), ("Congress", "ORG")),
+    ]
+    found = by_name(resolve_story(StoryText("h", "", paras), spans))
+    assert set(found) == {
+        "U.S. House of Representatives",
+        "House Energy and Commerce Committee",
+        "U.S. Senate",
+        "U.S. Congress",
+        "United States",
+    }
+    house = found["U.S. House of Representatives"]
+    assert house.mention_count == 2  # 'House prices' at a sentence start is no mention
+    assert set(house.surface_forms) == {"House of Representatives", "House"}
 
 
 def test_an_index_name_cut_short_is_made_whole() -> None:

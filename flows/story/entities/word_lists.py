@@ -263,6 +263,18 @@ ORG_ALIASES: dict[str, tuple[str, ...]] = {
     "Bank of America": ("BofA",),
     "Bloomberg Television": ("Bloomberg TV", "BTV"),
     "NSE Nifty 50": ("Nifty", "Nifty 50", "NSE Nifty", "Nifty 50 Index"),
+    # The U.S. legislature by the names the reference gives it. A bare 'Senate' or 'House' in
+    # this wire is the U.S. one (others come with their country: 'Philippine Senate', 'House of
+    # Commons'), and never a committee whose name starts with it. 'U.S.' in front is split off
+    # as a place, as in 'U.S. Treasury' (GOVERNMENT_WORDS), so the forms stay one entity.
+    "U.S. Congress": ("Congress", "US Congress"),
+    "U.S. Senate": ("Senate", "US Senate"),
+    "U.S. House of Representatives": (
+        "House of Representatives",
+        "U.S. House",
+        "US House",
+        "House",
+    ),
 }
 
 # The wire's names. Inside a story they are ORG mentions like any other ('told Bloomberg News',
@@ -321,7 +333,7 @@ AMBIGUOUS_WORDS: frozenset[str] = frozenset(
         "May", "March", "April", "June", "August", "Will", "Bill", "Mark", "Rose", "Grant", "Price",
         "Bush", "Cook", "Gates", "Street", "Hope", "Sun", "Young", "Long", "Short", "Best",
         "Little", "King", "Page", "Wood", "Stone", "Field", "Hall", "Green", "Brown", "White",
-        "Black",
+        "Black", "House",
     )
 )  # fmt: skip
 

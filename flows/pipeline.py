@@ -348,6 +348,11 @@ def load(run: PipelineRun, summary: RunSummary, run_rows: dict[str, int]) -> Non
     """Record the run and publish the loaded copy, or quarantine a batch that failed the gate."""
     settings, collector = run.settings, run.collector
     beside: BatchLoad | None = None
+    export_memory = None
+    if summary.articles_loaded >= settings.large_batch_articles:
+        # Validation and its Data Docs are done: the GX helper's memory goes to the export.
+        helper_process.stop()
+        export_memory = warehouse.LARGE_EXPORT_MEMORY
     with run.stages.run(LOAD) as done:
         if summary.dq_failures:
             if run.loading is not None:
@@ -364,7 +369,7 @@ def load(run: PipelineRun, summary: RunSummary, run_rows: dict[str, int]) -> Non
             unchanged = unchanged_tables(collector, run_rows, settings.full_refresh)
         records = run_records(settings, summary, run.started_at, run.dq_results, run.stages, loaded)
         record_task(settings, records)
-        publish_task(settings, run.run_id, unchanged, loaded.changed_months)
+        publish_task(settings, run.run_id, unchanged, loaded.changed_months, export_memory)
         done.detail = f"{summary.articles_loaded:,} articles published"
     if not summary.dq_failures:
         shutil.rmtree(run.batch.folder, ignore_errors=True)

@@ -102,6 +102,11 @@ class Settings:
     # spills the rest to disk), so a run's peak stays that of loading after validation; a
     # load that needs more runs again after validation with the usual limit.
     background_load_memory: str = "64MB"
+    # A batch of this many new articles fills the Parquet export's memory limit. Its run stops
+    # the GX helper once validation is over (the helper holds about 330 MB, GX's import; the
+    # next run starts it again) and gives that memory to the export instead
+    # (``warehouse.LARGE_EXPORT_MEMORY``). Smaller runs keep the helper warm for the next one.
+    large_batch_articles: int = 20_000
     write_report: bool = True
     expectations_dir: Path = EXPECTATIONS_DIR
 

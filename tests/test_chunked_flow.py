@@ -11,14 +11,18 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from prefect import flow
 
 from flows.pipeline import RunSummary, run_pipeline
+from flows.quality import helper_process
 from flows.settings import PROJECT_ROOT, Settings
+from flows.store import publish
 from flows.store.parquet import PARTITION_COLUMN, REMAPPED_IN_PLACE, UPDATED_IN_PLACE
+from flows.store.warehouse import LARGE_EXPORT_MEMORY
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -69,6 +73,39 @@ def test_chunks_of_two_files_load_what_one_chunk_loads(settings: Settings, tmp_p
             "select version, is_latest from articles where source_file like '01%' order by 1"
         ).fetchall()
     assert latest == [(1, False), (2, False), (3, True)]
+
+
+def test_a_large_batch_stops_the_validation_helper_and_exports_with_more_memory(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``large_batch_articles`` the GX helper's memory goes to the export; the warehouse
+    and its Parquet store are what a small run makes, and the next run warms a new helper."""
+    limits: list[str | None] = []
+    real_export = publish.export
+
+    def export(*args: Any, **kwargs: Any) -> Path:
+        limits.append(kwargs.get("memory_limit"))
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "export", export)
+    small = replace(settings, warehouse_dir=tmp_path / "small")
+    large = replace(settings, warehouse_dir=tmp_path / "large", large_batch_articles=8)
+    run_with(small)
+    assert helper_process.running() and limits == [None]
+    run_with(large)
+    assert not helper_process.running() and limits == [None, LARGE_EXPORT_MEMORY]
+    assert snapshot(tmp_path / "large") == snapshot(tmp_path / "small")
+    for name in ("articles", "paragraphs"):
+        stores = [
+            duckdb.execute(
+                "select count(*) from read_parquet(?)",
+                [str(tmp_path / side / "parquet" / name / "**" / "*.parquet")],
+            ).fetchall()
+            for side in ("small", "large")
+        ]
+        assert stores[0] == stores[1] != [(0,)], name
+    run_with(replace(settings, warehouse_dir=tmp_path / "again"))
+    assert helper_process.running()
 
 
 def test_rerun_reuses_unchanged_parquet_and_rewrites_the_manifest(settings: Settings) -> None:

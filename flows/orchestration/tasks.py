@@ -218,13 +218,15 @@ def publish_task(
     run_id: str,
     unchanged_tables: frozenset[str],
     changed_months: ChangedMonths | None,
+    export_memory: str | None = None,
 ) -> None:
     """Export the Parquet snapshot from the loaded copy, then swap the copy and the snapshot in.
 
     Tables this run left unchanged, and the months it left unchanged of the others, are
-    hard-linked from the published snapshot (see ``publish.publish``).
+    hard-linked from the published snapshot (see ``publish.publish``). ``export_memory``:
+    DuckDB's limit for the export, when not the usual one.
     """
-    publish.publish(settings.warehouse, run_id, unchanged_tables, changed_months)
+    publish.publish(settings.warehouse, run_id, unchanged_tables, changed_months, export_memory)
 
 
 @stage_task(REPORT)

@@ -65,6 +65,12 @@ def data_docs(results: Sequence[DqResult], site_dir: Path, run_id: str) -> Path:
     return _call(_data_docs, list(results), site_dir, run_id)
 
 
+def running() -> bool:
+    """Whether this process has a helper (warm or warming up)."""
+    with _LOCK:
+        return bool(_HELPER)
+
+
 def stop() -> None:
     """Stop the helper (the next validation starts a new one)."""
     with _LOCK:

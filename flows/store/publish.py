@@ -70,13 +70,16 @@ def export(
     reuse_from: Path | None = None,
     unchanged: Collection[str] = frozenset(),
     changed_months: parquet.ChangedMonths | None = None,
+    memory_limit: str | None = None,
 ) -> Path:
     """Export every table of ``database`` into a complete snapshot folder, marked with its key.
 
     Tables in ``unchanged``, and the partitions outside ``changed_months`` of the others, are
     hard-linked from the snapshot ``reuse_from`` (see ``parquet.export_snapshot``).
+    ``memory_limit``: DuckDB's, instead of the pipeline's usual one.
     """
-    with connect_read_only(database) as connection:
+    limits = {"memory_limit": memory_limit} if memory_limit else None
+    with connect_read_only(database, limits) as connection:
         # Rows of a Parquet file have no promised order; keeping it costs a quarter of the
         # export time within the memory limit.
         connection.execute("set preserve_insertion_order = false")
@@ -109,6 +112,7 @@ def publish(
     snapshot_name: str,
     unchanged: Collection[str] = frozenset(),
     changed_months: parquet.ChangedMonths | None = None,
+    export_memory: str | None = None,
 ) -> None:
     """Swap the run's loaded copy in, then its Parquet snapshot; safe to call again on retry.
 
@@ -126,9 +130,17 @@ def publish(
         if not snapshot_matches(snapshot, staged):
             reuse = reusable_snapshot(warehouse) if unchanged or changed_months else None
             if reuse is None:
-                export(staged, warehouse, snapshot_name)
+                export(staged, warehouse, snapshot_name, memory_limit=export_memory)
             else:
-                export(staged, warehouse, snapshot_name, reuse, unchanged, changed_months)
+                export(
+                    staged,
+                    warehouse,
+                    snapshot_name,
+                    reuse,
+                    unchanged,
+                    changed_months,
+                    memory_limit=export_memory,
+                )
         publish_next(warehouse)
     elif not snapshot_matches(snapshot, warehouse.database):
         raise FileNotFoundError(f"no loaded copy to publish as {snapshot_name}: {staged}")

@@ -128,19 +128,17 @@ def publish(
     snapshot = warehouse.snapshots / snapshot_name
     if staged.exists():
         if not snapshot_matches(snapshot, staged):
+            # Without a snapshot to reuse, ``unchanged`` and ``changed_months`` link nothing.
             reuse = reusable_snapshot(warehouse) if unchanged or changed_months else None
-            if reuse is None:
-                export(staged, warehouse, snapshot_name, memory_limit=export_memory)
-            else:
-                export(
-                    staged,
-                    warehouse,
-                    snapshot_name,
-                    reuse,
-                    unchanged,
-                    changed_months,
-                    memory_limit=export_memory,
-                )
+            export(
+                staged,
+                warehouse,
+                snapshot_name,
+                reuse,
+                unchanged,
+                changed_months,
+                memory_limit=export_memory,
+            )
         publish_next(warehouse)
     elif not snapshot_matches(snapshot, warehouse.database):
         raise FileNotFoundError(f"no loaded copy to publish as {snapshot_name}: {staged}")

@@ -38,8 +38,8 @@ log = logging.getLogger("newswire")
 # peak 380 MB against 630 MB (/tmp scripts over a 100,000-story warehouse, not in the project).
 CONNECTION_CONFIG: dict[str, str | bool | int | float | list[str]] = {"memory_limit": "256MB"}
 # The export of a large batch, once the GX helper has stopped (``Settings.large_batch_articles``):
-# at 100,000 stories, load + publish 15.4-16.5 s with 256 MB and 13.3 s with this, while the
-# process tree's peak stayed the validation's (1,316 MB, /tmp sampling every 0.1 s).
+# at 100,000 stories, load + publish took 15.4-16.5 s with 256 MB and 12.5-13.3 s with this,
+# and the process tree's peak stayed where it was (1,203 MB; ``bench.benchmark``).
 LARGE_EXPORT_MEMORY = "512MB"
 
 

@@ -24,6 +24,7 @@ from flows.story.entities.lexicon import (
 from flows.story.entities.records import RawSpan, _Mention
 from flows.story.entities.spans import _strip_leading_words, _trim
 from flows.story.entities.word_lists import (
+    AMBIGUOUS_WORDS,
     CALENDAR_WORDS,
     CITIES,
     COUNTRIES,
@@ -48,7 +49,7 @@ def _scan_name_list() -> list[str]:
     """The names the scan looks for, longest first (then alphabetical): the order a flat
     alternation of them would try."""
     ambiguous = {"Chad", "Jordan", "Georgia", "Washington", "Niger", "Guinea", "Wall Street"}
-    ambiguous |= {"Dow", "Nifty", "House"}  # 'House prices rose' is no legislature
+    ambiguous |= {"Dow", "Nifty"} | AMBIGUOUS_WORDS  # 'House prices rose': no legislature
     listed = (COUNTRIES | US_STATES | CITIES | set(_FIXED) | SCAN_ORGS | INDEX_NAMES) - ambiguous
     names = {n for n in listed if not n.startswith("the ")}
     return sorted(names, key=lambda n: (-len(n), n))
